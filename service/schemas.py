@@ -1,0 +1,51 @@
+"""Typed values at the API boundary: the request, the answer and its citations."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictStr
+
+Route = Literal["text", "table", "refusal"]
+
+MAX_QUESTION_CHARS = 1000
+MAX_HISTORY_TURNS = 20
+
+
+class Turn(BaseModel):
+    """One earlier turn of the conversation."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    role: Literal["user", "assistant"]
+    content: StrictStr = Field(max_length=4 * MAX_QUESTION_CHARS)
+
+
+class AskRequest(BaseModel):
+    """A question, optionally with the earlier turns of the conversation."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    question: StrictStr = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
+    history: list[Turn] = Field(default_factory=list, max_length=MAX_HISTORY_TURNS)
+
+
+class Citation(BaseModel):
+    """A verbatim passage of a report: `quote == source[start:end]`."""
+
+    id: int
+    document: str
+    section: str
+    quote: str
+    start: int
+    end: int
+
+
+class AskResponse(BaseModel):
+    """The answer with its route and the passages it rests on."""
+
+    answer: str
+    route: Route
+    citations: list[Citation] = Field(default_factory=list)
+    resolved_question: str | None = None
+    language: Literal["nl", "en"] = "nl"

@@ -1,0 +1,39 @@
+"""All settings in one place, read from the environment (prefix `VRAAGBAAK_`)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Paths, model and retrieval knobs shared by ingest, the service and the evals."""
+
+    model_config = SettingsConfigDict(env_prefix="VRAAGBAAK_", frozen=True)
+
+    corpus_dir: Path = ROOT / "corpus"
+    index_dir: Path = ROOT / "index"
+    # Any sentence-transformers folder works; `make model` builds this one offline.
+    model_dir: Path = ROOT / "models" / "multilingual-e5-small"
+    collection: str = "report_chunks"
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    chunk_chars: int = 700
+    retrieval_k: int = 8
+    rrf_k: int = 60
+    max_citations: int = 3
+
+    # Privacy: the raw text of questions is never logged unless this is switched on.
+    log_questions: bool = False
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()
