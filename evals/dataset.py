@@ -1,0 +1,103 @@
+"""The question set: one JSON object per line in `evals/questions.jsonl`, checked on load."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from service.schemas import Route, Turn
+
+EVALS_DIR = Path(__file__).resolve().parent
+QUESTIONS_PATH = EVALS_DIR / "questions.jsonl"
+REPORT_PATH = (
+    EVALS_DIR.parent / "corpus" / "zoetermeer-jaarrekening-2024-programma-5-veiligheid.txt"
+)
+
+Category = Literal[
+    "table_cell",
+    "table_aggregate",
+    "text_number",
+    "text_fact",
+    "multi_hop",
+    "followup",
+    "unanswerable",
+    "inconsistency",
+]
+CATEGORIES: tuple[Category, ...] = (
+    "table_cell",
+    "table_aggregate",
+    "text_number",
+    "text_fact",
+    "multi_hop",
+    "followup",
+    "unanswerable",
+    "inconsistency",
+)
+ROUTES: tuple[Route, ...] = ("text", "table", "refusal")
+
+# The floor per category the team agreed on; the set may grow above it, never below.
+MIN_PER_CATEGORY: dict[str, int] = {
+    "table_cell": 25,
+    "table_aggregate": 20,
+    "text_number": 30,
+    "text_fact": 30,
+    "multi_hop": 10,
+    "followup": 15,
+    "unanswerable": 35,
+    "inconsistency": 8,
+}
+MIN_QUESTIONS = 160
+
+
+class Question(BaseModel):
+    """One evaluation question with its expected route, answer facts and evidence."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    question: str = Field(min_length=1)
+    history: list[Turn] = Field(default_factory=list)
+    category: Category
+    route: Route
+    gold_answer: str
+    must_contain: list[list[str]]
+    evidence: list[str]
+    section: str
+
+
+def load_questions(path: Path = QUESTIONS_PATH) -> list[Question]:
+    """Parse the JSONL file; a bad line raises with its line number."""
+    questions = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            questions.append(Question.model_validate(json.loads(line)))
+        except ValueError as exc:
+            raise ValueError(f"{path.name}:{number}: {exc}") from exc
+    return questions
+
+
+def load_report(path: Path = REPORT_PATH) -> str:
+    """The unedited report text the evidence spans point into."""
+    return path.read_text(encoding="utf-8")
+
+
+def evidence_offsets(question: Question, source: str) -> list[tuple[int, int]]:
+    """Character offsets of each evidence span; spans are unique in the report by contract."""
+    offsets = []
+    for span in question.evidence:
+        start = source.find(span)
+        if start < 0:
+            raise ValueError(f"{question.id}: evidence not found verbatim: {span[:60]!r}")
+        offsets.append((start, start + len(span)))
+    return offsets
+
+
+def category_counts(questions: list[Question]) -> Counter[str]:
+    """How many questions each category holds."""
+    return Counter(q.category for q in questions)

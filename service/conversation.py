@@ -1,0 +1,63 @@
+"""Follow-up questions and language, resolved statelessly from the request's history.
+
+The server keeps no session: the client sends the earlier turns, so any worker can answer
+any turn. A follow-up ("en daarvan?", "welk deel daarvan kwam van partners?") is rewritten
+into a standalone question before routing, and the rewrite is returned to the user.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from service.lexical import STOPWORDS_EN, STOPWORDS_NL, is_stopword, words
+from service.messages import Language
+from service.schemas import Turn
+
+# Words that point back at an earlier turn.
+_REFERENCES = frozenset(
+    """
+    daarvan daarin daar daarbij daarmee daarna daarop hiervan hierin hierbij ervan erin
+    diezelfde dezelfde zij ze hun that those these it they them its their there
+    """.split()
+)
+_FOLLOW_UP_START = re.compile(r"^\s*(en|maar|ook|and|what about|how about|wat dan|en wat)\b", re.I)
+MAX_FOLLOW_UP_WORDS = 4
+
+
+def user_turns(history: Sequence[Turn]) -> list[str]:
+    """The user's earlier questions, oldest first."""
+    return [t.content for t in history if t.role == "user" and t.content.strip()]
+
+
+def detect_language(text: str) -> Language:
+    """English when English function words clearly outnumber Dutch ones."""
+    tokens = words(text)
+    en = sum(t in STOPWORDS_EN and t not in STOPWORDS_NL for t in tokens)
+    nl = sum(t in STOPWORDS_NL and t not in STOPWORDS_EN for t in tokens)
+    return "en" if en > nl else "nl"
+
+
+def is_follow_up(question: str) -> bool:
+    """True when a question leans on an earlier turn instead of standing on its own."""
+    tokens = words(question)
+    content = [t for t in tokens if not is_stopword(t) and t not in _REFERENCES]
+    refers = any(t in _REFERENCES for t in tokens)
+    starts = bool(_FOLLOW_UP_START.match(question))
+    return starts or (refers and len(content) <= MAX_FOLLOW_UP_WORDS) or not content
+
+
+def topic_of(question: str) -> str:
+    """The content words of a question: its topic, for carrying into a follow-up."""
+    return " ".join(t for t in words(question) if not is_stopword(t) and t not in _REFERENCES)
+
+
+def resolve_text_question(question: str, earlier: Sequence[str]) -> str:
+    """A standalone version of `question`, with the topic of the last question if it needs one."""
+    if not earlier or not is_follow_up(question):
+        return question.strip()
+    for previous in reversed(earlier):
+        topic = topic_of(previous)
+        if topic:
+            return f"{question.strip()} (over: {topic})"
+    return question.strip()

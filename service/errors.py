@@ -1,0 +1,88 @@
+"""One error shape for every failure: `{"error": {"code", "message", "details"}}`.
+
+Messages are Dutch and plain; a validation error is a 422, a missing index a 503, and an
+unexpected failure a 500 with the same shape (never a stack trace, never a 200).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from service import messages
+from service.schemas import MAX_HISTORY_TURNS, MAX_QUESTION_CHARS
+
+log = logging.getLogger(__name__)
+
+
+class ServiceUnavailable(Exception):
+    """The service cannot answer yet (no index); the message says how to fix it."""
+
+
+def error_body(code: str, message: str, details: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The single error shape of the API."""
+    return {"error": {"code": code, "message": message, "details": details or []}}
+
+
+def _field(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p != "body"]
+    return ".".join(parts) or "body"
+
+
+def validation_message(errors: list[dict[str, Any]]) -> str:
+    """A Dutch sentence for the first validation problem of a request."""
+    if not errors:
+        return messages.ERROR_VALIDATION.format(detail="onbekende fout")
+    first = errors[0]
+    kind, loc = first.get("type", ""), tuple(first.get("loc", ()))
+    field = _field(loc)
+    if kind == "json_invalid":
+        return messages.ERROR_BAD_JSON
+    if field == "question" and kind in {"string_too_short", "missing", "value_error"}:
+        return messages.ERROR_EMPTY_QUESTION
+    if field == "question" and kind == "string_too_long":
+        return messages.ERROR_TOO_LONG.format(limit=MAX_QUESTION_CHARS)
+    if field == "history" and kind == "too_long":
+        return messages.ERROR_HISTORY_TOO_LONG.format(limit=MAX_HISTORY_TURNS)
+    if kind == "missing":
+        return messages.ERROR_VALIDATION.format(detail=f"het veld '{field}' ontbreekt.")
+    if kind == "extra_forbidden":
+        return messages.ERROR_VALIDATION.format(detail=f"het veld '{field}' is onbekend.")
+    if kind == "literal_error":
+        return messages.ERROR_VALIDATION.format(detail=f"'{field}' moet 'user' of 'assistant' zijn.")
+    return messages.ERROR_WRONG_TYPE.format(field=field)
+
+
+def _details(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{"field": _field(tuple(e.get("loc", ()))), "type": e.get("type", "")} for e in errors]
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Route every failure through the one error shape."""
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = list(exc.errors())
+        body = error_body("invalid_request", validation_message(errors), _details(errors))
+        return JSONResponse(body, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 404:
+            return JSONResponse(error_body("not_found", messages.ERROR_NOT_FOUND), 404)
+        message = str(exc.detail) if exc.detail else messages.ERROR_INTERNAL
+        return JSONResponse(error_body("http_error", message), exc.status_code)
+
+    @app.exception_handler(ServiceUnavailable)
+    async def _unavailable(_: Request, exc: ServiceUnavailable) -> JSONResponse:
+        return JSONResponse(error_body("index_missing", str(exc)), status_code=503)
+
+    @app.exception_handler(Exception)
+    async def _internal(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error", extra={"error_type": type(exc).__name__})
+        return JSONResponse(error_body("internal_error", messages.ERROR_INTERNAL), 500)

@@ -1,0 +1,67 @@
+"""Every number we state must be traceable: enforced before an answer leaves the service.
+
+A number in an answer is grounded when it appears in one of the cited quotes (or the
+cited table's title, e.g. "x €1.000"), or when it is the result of a calculation shown
+in the answer ("4 + 24 + 3 = 31") whose operands are grounded themselves.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from decimal import Decimal
+
+from service.numbers import extract_numbers
+from service.schemas import AskResponse
+
+log = logging.getLogger(__name__)
+
+# "a + b − c = d", "24 / 34 × 100 = 70,6%": an expression, "=", a result.
+_CALCULATION = re.compile(r"([-−–€\d.,%\s+×x*/:()]+?)=\s*(€\s*)?([-−–]?\d[\d.,]*\s*%?)")
+_UNIT_SCALES = (Decimal(1), Decimal(1000), Decimal("0.001"))
+_TOLERANCE = Decimal("0.05")
+
+
+def _close(value: Decimal, allowed: Iterable[Decimal]) -> bool:
+    return any(
+        abs(abs(value) - abs(a) * scale) <= _TOLERANCE * max(Decimal(1), scale)
+        for a in allowed
+        for scale in _UNIT_SCALES
+    )
+
+
+def ungrounded_numbers(response: AskResponse) -> list[Decimal]:
+    """The numbers of an answer that no citation or shown calculation accounts for."""
+    allowed: set[Decimal] = set()
+    for citation in response.citations:
+        allowed.update(extract_numbers(citation.quote))
+        allowed.update(extract_numbers(citation.section))
+    allowed.update(Decimal(c.id) for c in response.citations)
+    # Results of shown calculations count once their operands are grounded.
+    changed = True
+    while changed:
+        changed = False
+        for match in _CALCULATION.finditer(response.answer):
+            operands = extract_numbers(match.group(1))
+            result = extract_numbers(match.group(3))
+            if result and operands and all(_close(o, allowed) for o in operands):
+                if result[0] not in allowed:
+                    allowed.add(result[0])
+                    changed = True
+    return [n for n in extract_numbers(response.answer) if not _close(n, allowed)]
+
+
+def enforce_grounding(response: AskResponse, sources: dict[str, str]) -> AskResponse:
+    """Check quotes are verbatim and numbers grounded; fall back to the bare quotes if not."""
+    for citation in response.citations:
+        verbatim = sources.get(citation.document, "")[citation.start : citation.end]
+        if verbatim != citation.quote:
+            raise AssertionError(f"citation {citation.id} is not verbatim source text")
+    loose = ungrounded_numbers(response)
+    if not loose:
+        return response
+    log.warning("answer had ungrounded numbers; answering with the quotes alone",
+                extra={"count": len(loose), "route": response.route})
+    quotes = " ".join(f"“{' '.join(c.quote.split())}” [{c.id}]" for c in response.citations)
+    return response.model_copy(update={"answer": quotes})

@@ -1,0 +1,97 @@
+"""Load a published index build into memory: passages, sentences, sources, tables.
+
+The service reads only what ingest wrote (never the corpus folder), so a quote's
+offsets always point into the exact text that was indexed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from langchain_chroma import Chroma
+from langchain_core.documents import Document
+from langchain_core.embeddings import Embeddings
+
+from ingest import store
+from ingest.consistency import Discrepancy, read_consistency
+from ingest.pipeline import source_file_name
+from ingest.table_store import TableStore
+
+
+@dataclass(frozen=True)
+class SentenceUnit:
+    """A citable unit the answerer can choose: a sentence or a table row."""
+
+    document: str
+    section: str
+    text: str
+    start: int
+    end: int
+
+
+@dataclass
+class Knowledge:
+    """Everything one index build holds, ready to query."""
+
+    build_id: str
+    passages: list[Document]
+    chunk_store: Chroma
+    sentences: list[SentenceUnit]
+    sentence_vectors: np.ndarray
+    sources: dict[str, str]
+    tables: TableStore
+    discrepancies: list[Discrepancy]
+
+
+def _all(collection: Chroma) -> tuple[list[str], list[str], list[dict], np.ndarray]:
+    got = collection.get(include=["documents", "metadatas", "embeddings"])
+    vectors = np.asarray(got["embeddings"], dtype=np.float32)
+    return got["ids"], got["documents"], got["metadatas"], vectors
+
+
+def _ordered(ids: list[str], metas: list[dict]) -> list[int]:
+    """Reading order (document, start), so results never depend on Chroma's storage order."""
+    return sorted(range(len(ids)), key=lambda i: (metas[i]["document"], metas[i]["start"], ids[i]))
+
+
+def load_knowledge(index_dir: Path, embeddings: Embeddings) -> Knowledge:
+    """Open the current build; raises `IndexMissingError` with instructions when there is none."""
+    paths = store.current_build(index_dir)
+    manifest = store.read_manifest(paths)
+    client = store.chroma_client(paths.chroma)
+    chunk_store = store.vector_store(client, store.CHUNKS, embeddings)
+    sentence_store = store.vector_store(client, store.SENTENCES, embeddings)
+
+    ids, texts, metas, _ = _all(chunk_store)
+    passages = [
+        Document(page_content=texts[i], metadata=dict(metas[i]), id=ids[i])
+        for i in _ordered(ids, metas)
+    ]
+    s_ids, s_texts, s_metas, s_vectors = _all(sentence_store)
+    order = _ordered(s_ids, s_metas)
+    sentences = [
+        SentenceUnit(
+            str(s_metas[i]["document"]),
+            str(s_metas[i]["section"]),
+            s_texts[i],
+            int(s_metas[i]["start"]),
+            int(s_metas[i]["end"]),
+        )
+        for i in order
+    ]
+    sources = {
+        d["name"]: (paths.sources / source_file_name(d["name"])).read_text("utf-8")
+        for d in manifest["documents"]
+    }
+    return Knowledge(
+        build_id=manifest["build_id"],
+        passages=passages,
+        chunk_store=chunk_store,
+        sentences=sentences,
+        sentence_vectors=s_vectors[order] if len(order) else s_vectors,
+        sources=sources,
+        tables=TableStore.open(paths.tables),
+        discrepancies=read_consistency(paths.consistency),
+    )

@@ -1,0 +1,209 @@
+"""Dutch as Dutch: tokens, stems, compounds and typos for lexical search.
+
+Lexical search is where a Dutch report differs from an English one: "gemeente" must
+not stem to "meen" (PyStemmer's `dutch_porter` keeps it apart), "casuïstiek" and
+"casuistiek" are one word, "woninginbraken" holds "inbraken", and a citizen's
+"handhavng" means "handhaving". Everything here is deterministic.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+
+import Stemmer
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*")
+MIN_COMPOUND_PART = 4
+
+# Function words that carry no topic; questions are full of them.
+STOPWORDS_NL = frozenset(
+    """
+    de het een en of maar dat die dit deze wat wie waar wanneer hoe hoeveel welk welke
+    waarom is zijn was waren wordt worden werd werden heeft hebben had hadden kan kunnen
+    zal zullen zou zouden moet moeten mag mogen wil willen er in op aan van voor met bij
+    door over naar uit om tot als dan ook nog al wel niet geen zo te ze zij hij ik je jij
+    u we wij ons onze mijn hun haar zijn jullie men iets iemand hier daar daarvan daarin
+    gaat ging gedaan doen deed veel meer meest minder minst heel erg vorig jaar jaren
+    gemeente zoetermeer graag weten vertel eens even precies ongeveer totaal
+    """.split()
+)
+STOPWORDS_EN = frozenset(
+    """
+    the a an and or but that this these those what who where when how many much which
+    why is are was were be been being has have had can could will would should shall may
+    might must do does did of in on at to for with by from about into over as than then
+    also still not no it its they them their there here i you we our your my me last year
+    years tell please municipality
+    """.split()
+)
+
+# Domain words an English question uses, mapped to the report's Dutch; cross-lingual
+# dense retrieval does the rest.
+EN_TO_NL = {
+    "burglary": "woninginbraken",
+    "burglaries": "woninginbraken",
+    "break-ins": "woninginbraken",
+    "domestic": "huiselijk",
+    "violence": "geweld",
+    "nuisance": "overlast",
+    "enforcement": "handhaving",
+    "enforcers": "handhaving",
+    "reports": "meldingen",
+    "complaints": "meldingen",
+    "notifications": "meldingen",
+    "camera": "cameratoezicht",
+    "cameras": "cameratoezicht",
+    "surveillance": "cameratoezicht",
+    "fireworks": "vuurwerk",
+    "damage": "schade",
+    "bins": "afvalbakken",
+    "containers": "containers",
+    "youth": "jeugd",
+    "young": "jongeren",
+    "youngsters": "jongeren",
+    "gangs": "jeugdgroepen",
+    "groups": "groepen",
+    "extremism": "extremisme",
+    "radicalisation": "radicalisering",
+    "radicalization": "radicalisering",
+    "undermining": "ondermijning",
+    "organised": "ondermijning",
+    "organized": "ondermijning",
+    "crime": "criminaliteit",
+    "signals": "signalen",
+    "tips": "signalen",
+    "cases": "casussen",
+    "businesses": "bedrijven",
+    "companies": "bedrijven",
+    "inspections": "controles",
+    "checks": "controles",
+    "inspected": "gecontroleerd",
+    "trainings": "trainingen",
+    "trained": "getraind",
+    "professionals": "professionals",
+    "visitors": "bezoekers",
+    "spectators": "toeschouwers",
+    "laser": "lasershow",
+    "vouchers": "vouchers",
+    "sand": "zand",
+    "bans": "gebiedsverboden",
+    "ban": "gebiedsverbod",
+    "weapons": "wapens",
+    "weapon": "wapen",
+    "minors": "minderjarig",
+    "prostitution": "prostitutie",
+    "crisis": "crisisbeheersing",
+    "budget": "begroting",
+    "costs": "lasten",
+    "income": "baten",
+    "safety": "veiligheid",
+    "safe": "veilig",
+    "neighbourhood": "buurt",
+    "neighborhood": "buurt",
+    "district": "wijk",
+    "housing": "woonoverlast",
+    "homes": "woningen",
+    "police": "politie",
+    "mayor": "burgemeester",
+    "priorities": "speerpunten",
+    "partners": "partners",
+    "new": "nieuwe",
+    "eve": "jaarwisseling",
+    "reintegration": "re-integratie",
+    "detention": "detentiejongeren",
+    "shows": "lasershows",
+    "show": "lasershow",
+    "party": "jongerenfeest",
+    "grade": "rapportcijfer",
+    "score": "rapportcijfer",
+    "rating": "rapportcijfer",
+}
+
+_stemmer = Stemmer.Stemmer("dutch_porter")
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics: "Casuïstiek" -> "casuistiek"."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def words(text: str) -> list[str]:
+    """Folded word tokens, numbers kept whole ("13.939", "30,8")."""
+    return _TOKEN.findall(fold(text).replace("'", ""))
+
+
+@lru_cache(maxsize=50_000)
+def stem(word: str) -> str:
+    """The `dutch_porter` stem of a folded word."""
+    return str(_stemmer.stemWord(word))
+
+
+def is_stopword(word: str) -> bool:
+    """True for function words of Dutch or English."""
+    return word in STOPWORDS_NL or word in STOPWORDS_EN
+
+
+class Lexicon:
+    """The vocabulary of the indexed text: splits compounds and corrects typos against it."""
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        self.vocabulary: frozenset[str] = frozenset(w for t in texts for w in words(t))
+        self._parts = sorted(
+            (w for w in self.vocabulary if len(w) >= MIN_COMPOUND_PART and w.isalpha()),
+            key=len,
+            reverse=True,
+        )
+        self._by_first: dict[str, list[str]] = {}
+        for w in self.vocabulary:
+            if w.isalpha() and len(w) >= MIN_COMPOUND_PART:
+                self._by_first.setdefault(w[0], []).append(w)
+
+    @lru_cache(maxsize=20_000)  # noqa: B019  (one Lexicon per process; bounded)
+    def compound_parts(self, word: str) -> tuple[str, ...]:
+        """Known words a compound ends or starts with: "woninginbraken" -> ("woning", "inbraken")."""
+        if len(word) < 2 * MIN_COMPOUND_PART or not word.isalpha():
+            return ()
+        parts = []
+        for part in self._parts:
+            if part == word or len(part) > len(word) - MIN_COMPOUND_PART + 1:
+                continue
+            if word.endswith(part):
+                head = word[: -len(part)].rstrip("s")
+                parts.append(part)
+                if len(head) >= MIN_COMPOUND_PART - 1:
+                    parts.append(head)
+                break
+        for part in self._parts:
+            if part != word and word.startswith(part) and len(word) - len(part) >= 3:
+                parts.append(part)
+                break
+        return tuple(dict.fromkeys(parts))
+
+    @lru_cache(maxsize=20_000)  # noqa: B019
+    def correct(self, word: str) -> str:
+        """The vocabulary word a typo most likely means, or the word itself."""
+        if word in self.vocabulary or len(word) < 5 or not word.isalpha():
+            return word
+        candidates = self._by_first.get(word[0], [])
+        match = difflib.get_close_matches(word, candidates, n=1, cutoff=0.84)
+        return match[0] if match else word
+
+    def terms(self, text: str, *, query: bool = False) -> list[str]:
+        """Index terms: stems of content words plus stems of their compound parts.
+
+        For a query, English domain words are translated and typos corrected first.
+        """
+        out = []
+        for word in words(text):
+            if is_stopword(word):
+                continue
+            if query:
+                word = self.correct(EN_TO_NL.get(word, word))
+            out.append(stem(word))
+            out.extend(stem(p) for p in self.compound_parts(word))
+        return out

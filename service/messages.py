@@ -1,0 +1,90 @@
+"""Every sentence the service says to a user, in plain Dutch (B1) and English.
+
+Kept in one place so the wording can be reviewed for plain language without reading code.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Language = Literal["nl", "en"]
+
+REFUSAL_NOT_COVERED = {
+    "nl": (
+        "Daarover staat niets in het jaarverslag Veiligheid 2024 van Zoetermeer. "
+        "Het verslag gaat wel over: {topics}."
+    ),
+    "en": (
+        "The 2024 safety report of Zoetermeer does not say anything about this. "
+        "It does cover: {topics}."
+    ),
+}
+REFUSAL_OPINION = {
+    "nl": (
+        "Ik geef geen mening of advies. Ik zoek alleen feiten op in het jaarverslag "
+        "Veiligheid 2024. U kunt bijvoorbeeld vragen wat de gemeente in 2024 heeft gedaan "
+        "aan {topic}."
+    ),
+    "en": (
+        "I do not give opinions or advice. I only look up facts in the 2024 safety report. "
+        "You could ask, for example, what the municipality did about {topic} in 2024."
+    ),
+}
+REFUSAL_OTHER_MUNICIPALITY = {
+    "nl": (
+        "Het jaarverslag gaat alleen over Zoetermeer. Over {place} staan er geen cijfers in."
+    ),
+    "en": "The report is only about Zoetermeer. It has no figures for {place}.",
+}
+REFUSAL_YEAR = {
+    "nl": (
+        "Het jaarverslag gaat over 2024 en geeft soms een vergelijking met 2023. "
+        "Over {year} staat er niets in."
+    ),
+    "en": (
+        "The report covers 2024, sometimes compared with 2023. It says nothing about {year}."
+    ),
+}
+TOPICS = {
+    "nl": (
+        "huiselijk geweld, woonoverlast, woninginbraken, handhaving, cameratoezicht, "
+        "de jaarwisseling, jeugdgroepen, extremisme, ondermijning, crisisbeheersing "
+        "en de kosten van het programma"
+    ),
+    "en": (
+        "domestic violence, housing nuisance, burglaries, enforcement, camera surveillance, "
+        "New Year's Eve, youth groups, extremism, organised crime, crisis management "
+        "and the programme's costs"
+    ),
+}
+TEXT_LEAD = {
+    "nl": "Volgens het jaarverslag:",
+    "en": "According to the report (quoted in Dutch):",
+}
+ABBREVIATION = {
+    "nl": "{abbr} betekent: {meaning}.",
+    "en": "{abbr} stands for: {meaning}.",
+}
+CALCULATION = {
+    "nl": "Berekening: {calculation}.",
+    "en": "Calculation: {calculation}.",
+}
+
+# API and CLI errors (always Dutch: the widget and staff tools are Dutch).
+ERROR_VALIDATION = "De vraag is niet goed ontvangen: {detail}"
+ERROR_EMPTY_QUESTION = "Stel een vraag: het vraagveld is leeg."
+ERROR_TOO_LONG = "De vraag is te lang. Gebruik hoogstens {limit} tekens."
+ERROR_HISTORY_TOO_LONG = "Het gesprek is te lang. Stuur hoogstens {limit} eerdere beurten mee."
+ERROR_WRONG_TYPE = "Het veld '{field}' heeft een verkeerd type."
+ERROR_INDEX_MISSING = (
+    "De zoekindex is er nog niet. Bouw die eerst met 'make index' "
+    "(of 'python -m ingest') en start de service opnieuw."
+)
+ERROR_NOT_FOUND = "Deze pagina bestaat niet."
+ERROR_INTERNAL = "Er ging iets mis aan onze kant. Probeer het later opnieuw."
+ERROR_BAD_JSON = "De aanvraag is geen geldige JSON."
+
+
+def say(template: dict[str, str], language: Language, **values: str) -> str:
+    """A message in the asker's language."""
+    return template[language].format(**values)

@@ -1,0 +1,65 @@
+"""Shared fixtures: the real report, a deterministic fake embedder, a small built index."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from langchain_core.embeddings import Embeddings
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+REPORT = CORPUS / "zoetermeer-jaarrekening-2024-programma-5-veiligheid.txt"
+REPORT_NAME = "Jaarrekening 2024 — Programma 5 Veiligheid"
+MODEL_DIR = ROOT / "models" / "multilingual-e5-small"
+
+
+class FakeEmbeddings(Embeddings):
+    """Hashes words into a small normalised vector: fast, offline and deterministic."""
+
+    def __init__(self, dim: int = 64) -> None:
+        self.dim = dim
+
+    def _embed(self, text: str) -> list[float]:
+        vector = [0.0] * self.dim
+        for word in text.lower().split():
+            digest = hashlib.md5(word.strip(".,:;?!()").encode()).digest()
+            vector[digest[0] % self.dim] += 1.0 if digest[1] % 2 else -1.0
+        norm = math.sqrt(sum(v * v for v in vector)) or 1.0
+        return [v / norm for v in vector]
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return [self._embed(t) for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._embed(text)
+
+
+@pytest.fixture(scope="session")
+def source() -> str:
+    """The unedited report text."""
+    return REPORT.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def fake_embeddings() -> FakeEmbeddings:
+    return FakeEmbeddings()
+
+
+@pytest.fixture
+def corpus_copy(tmp_path: Path) -> Path:
+    """A writable copy of the corpus folder."""
+    target = tmp_path / "corpus"
+    shutil.copytree(CORPUS, target)
+    return target
+
+
+def model_available() -> bool:
+    return (MODEL_DIR / "modules.json").is_file()

@@ -1,0 +1,128 @@
+"""The question set is well-formed: every gold span is a verbatim, unique part of the report."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from evals.dataset import (
+    CATEGORIES,
+    MIN_PER_CATEGORY,
+    MIN_QUESTIONS,
+    QUESTIONS_PATH,
+    REPORT_PATH,
+    ROUTES,
+    category_counts,
+    evidence_offsets,
+    load_questions,
+    load_report,
+)
+
+QUESTIONS = load_questions()
+REPORT = load_report()
+# Headings the `section` field may name; multi-passage questions join several with "; ".
+SECTIONS = {
+    "Veiligheid en leefbaarheid",
+    "Huiselijk geweld",
+    "Woonoverlast",
+    "Tabel 5.1 woonoverlast",
+    "Aantal woninginbraken per jaar",
+    "Handhaving",
+    "Cameratoezicht",
+    "Jaarwisseling",
+    "Rapportcijfer veiligheid in de buurt",
+    "Aanpak problematische jeugd(groepen)",
+    "PGA Jeugd",
+    "IPTA",
+    "RIO",
+    "Gebiedsverboden en wapens",
+    "Extremisme en Maatschappelijk Ongenoegen",
+    "Preventie",
+    "Deskundigheidsbevordering",
+    "PGA CTER",
+    "Ondermijning",
+    "Crisisbeheersing",
+    "Rapportcijfer veiligheid in de stad",
+    "Totalen per doelstelling",
+    "Financiën op hoofdlijnen",
+}
+
+
+def test_every_line_is_json_with_exactly_the_agreed_fields():
+    fields = {
+        "id",
+        "question",
+        "history",
+        "category",
+        "route",
+        "gold_answer",
+        "must_contain",
+        "evidence",
+        "section",
+    }
+    for line in QUESTIONS_PATH.read_text(encoding="utf-8").splitlines():
+        assert set(json.loads(line)) == fields
+
+
+def test_ids_are_unique_and_well_formed():
+    ids = [q.id for q in QUESTIONS]
+    assert len(ids) == len(set(ids))
+    assert all(re.fullmatch(r"q\d{3}", i) for i in ids)
+
+
+def test_set_is_large_enough_and_every_category_has_its_minimum():
+    assert len(QUESTIONS) >= MIN_QUESTIONS
+    counts = category_counts(QUESTIONS)
+    for category in CATEGORIES:
+        assert counts[category] >= MIN_PER_CATEGORY[category], category
+
+
+def test_categories_and_routes_are_valid():
+    for q in QUESTIONS:
+        assert q.category in CATEGORIES
+        assert q.route in ROUTES
+
+
+@pytest.mark.parametrize("question", QUESTIONS, ids=lambda q: q.id)
+def test_every_evidence_span_occurs_verbatim_and_once_in_the_report(question):
+    for span in question.evidence:
+        assert REPORT.count(span) == 1, span
+    for start, end in evidence_offsets(question, REPORT):
+        assert REPORT[start:end] in question.evidence
+
+
+def test_unanswerable_questions_have_no_evidence_and_route_to_refusal():
+    for q in QUESTIONS:
+        if q.category == "unanswerable":
+            assert q.route == "refusal"
+            assert q.evidence == [] and q.must_contain == [] and q.section == ""
+        else:
+            assert q.route != "refusal", q.id
+            assert q.evidence and q.must_contain, q.id
+            assert all(group and all(alt.strip() for alt in group) for group in q.must_contain)
+
+
+def test_sections_name_known_headings():
+    for q in QUESTIONS:
+        if q.section:
+            assert set(q.section.split("; ")) <= SECTIONS, q.id
+
+
+def test_followups_carry_only_earlier_user_turns():
+    followups = [q for q in QUESTIONS if q.category == "followup"]
+    assert all(q.history and all(t.role == "user" for t in q.history) for q in followups)
+    assert all(not q.history for q in QUESTIONS if q.category != "followup")
+
+
+def test_inconsistency_questions_follow_the_table():
+    for q in QUESTIONS:
+        if q.category == "inconsistency":
+            assert q.route == "table"
+            rows = [s for s in q.evidence if s.startswith(("Totaal ", "TOTAAL", "Behouden", "Bevorderen", "Meerzicht"))]
+            assert rows, q.id
+
+
+def test_report_path_is_the_corpus_file():
+    assert REPORT_PATH.is_file()
