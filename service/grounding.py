@@ -49,7 +49,14 @@ def ungrounded_numbers(response: AskResponse) -> list[Decimal]:
                 if result[0] not in allowed:
                     allowed.add(result[0])
                     changed = True
-    return [n for n in extract_numbers(response.answer) if not _close(n, allowed)]
+    return [
+        n for n in extract_numbers(response.answer) if not _close(n, allowed) and not _is_year(n)
+    ]
+
+
+def _is_year(value: Decimal) -> bool:
+    """Years name a period, not a figure; the refusal texts name the report's year."""
+    return value == value.to_integral_value() and 1990 <= value <= 2100
 
 
 def enforce_grounding(response: AskResponse, sources: dict[str, str]) -> AskResponse:

@@ -27,8 +27,9 @@ STOPWORDS_NL = frozenset(
     zal zullen zou zouden moet moeten mag mogen wil willen er in op aan van voor met bij
     door over naar uit om tot als dan ook nog al wel niet geen zo te ze zij hij ik je jij
     u we wij ons onze mijn hun haar zijn jullie men iets iemand hier daar daarvan daarin
-    gaat ging gedaan doen deed veel meer meest minder minst heel erg vorig jaar jaren
-    gemeente zoetermeer graag weten vertel eens even precies ongeveer totaal
+    gaat ging gedaan doen deed veel heel erg vorig jaar jaren
+    gemeente zoetermeer graag weten vertel eens even precies ongeveer totaal doet doe
+    gebeurd gebeurde gebeurt
     """.split()
 )
 STOPWORDS_EN = frozenset(
@@ -134,7 +135,7 @@ def fold(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """Folded word tokens, numbers kept whole ("13.939", "30,8")."""
-    return _TOKEN.findall(fold(text).replace("'", ""))
+    return _TOKEN.findall(re.sub(r"['’‘`]", "", fold(text)))
 
 
 @lru_cache(maxsize=50_000)
@@ -172,7 +173,7 @@ class Lexicon:
         for part in self._parts:
             if part == word or len(part) > len(word) - MIN_COMPOUND_PART + 1:
                 continue
-            if word.endswith(part):
+            if word.endswith(part) and len(part) >= MIN_COMPOUND_PART + 1:
                 head = word[: -len(part)].rstrip("s")
                 parts.append(part)
                 if len(head) >= MIN_COMPOUND_PART - 1:
@@ -185,6 +186,13 @@ class Lexicon:
         return tuple(dict.fromkeys(parts))
 
     @lru_cache(maxsize=20_000)  # noqa: B019
+    def compounds_with(self, word: str) -> tuple[str, ...]:
+        """Vocabulary compounds ending in a word the vocabulary lacks: "inbraken" -> "woninginbraken"."""
+        if word in self.vocabulary or len(word) < MIN_COMPOUND_PART + 1 or not word.isalpha():
+            return ()
+        return tuple(sorted(w for w in self._parts if w.endswith(word) and len(w) > len(word) + 2))
+
+    @lru_cache(maxsize=20_000)  # noqa: B019
     def correct(self, word: str) -> str:
         """The vocabulary word a typo most likely means, or the word itself."""
         if word in self.vocabulary or len(word) < 5 or not word.isalpha():
@@ -193,17 +201,36 @@ class Lexicon:
         match = difflib.get_close_matches(word, candidates, n=1, cutoff=0.84)
         return match[0] if match else word
 
-    def terms(self, text: str, *, query: bool = False) -> list[str]:
-        """Index terms: stems of content words plus stems of their compound parts.
+    def concepts(self, text: str) -> list[frozenset[str]]:
+        """A question's content words, each as the set of stems that may stand for it.
 
-        For a query, English domain words are translated and typos corrected first.
+        "zandzakken" is one concept that "zandzak", "zand" or "zak" can satisfy, so a
+        compound does not weigh three times as much as a simple word.
         """
         out = []
         for word in words(text):
             if is_stopword(word):
                 continue
-            if query:
-                word = self.correct(EN_TO_NL.get(word, word))
-            out.append(stem(word))
-            out.extend(stem(p) for p in self.compound_parts(word))
+            out.append(frozenset(self._word_terms(word, query=True)))
+        return out
+
+    def terms(self, text: str, *, query: bool = False) -> list[str]:
+        """Index terms: stems of content words plus stems of their compound parts.
+
+        For a query, English domain words are translated and typos corrected first.
+        """
+        return [t for word in words(text) if not is_stopword(word) for t in self._word_terms(word, query)]
+
+    def _word_terms(self, word: str, query: bool) -> list[str]:
+        out = []
+        if query:
+            word = EN_TO_NL.get(word, word)
+            wholes = self.compounds_with(word)
+            out.extend(stem(w) for w in wholes)
+            word = word if wholes else self.correct(word)
+        out.append(stem(word))
+        out.extend(stem(p) for p in self.compound_parts(word))
+        if word.startswith("ge") and len(word) > 6:
+            # Past participles: "gekregen" also matches "kregen", "gecontroleerd" "controleerd".
+            out.append(stem(word[2:]))
         return out

@@ -22,12 +22,12 @@ REFUSAL_NOT_COVERED = {
 REFUSAL_OPINION = {
     "nl": (
         "Ik geef geen mening of advies. Ik zoek alleen feiten op in het jaarverslag "
-        "Veiligheid 2024. U kunt bijvoorbeeld vragen wat de gemeente in 2024 heeft gedaan "
-        "aan {topic}."
+        "Veiligheid 2024. U kunt wel vragen wat de gemeente in 2024 heeft gedaan, "
+        "bijvoorbeeld aan {topics}."
     ),
     "en": (
         "I do not give opinions or advice. I only look up facts in the 2024 safety report. "
-        "You could ask, for example, what the municipality did about {topic} in 2024."
+        "You can ask what the municipality did in 2024, for example about {topics}."
     ),
 }
 REFUSAL_OTHER_MUNICIPALITY = {
@@ -35,6 +35,16 @@ REFUSAL_OTHER_MUNICIPALITY = {
         "Het jaarverslag gaat alleen over Zoetermeer. Over {place} staan er geen cijfers in."
     ),
     "en": "The report is only about Zoetermeer. It has no figures for {place}.",
+}
+REFUSAL_PERSON = {
+    "nl": (
+        "Het jaarverslag noemt geen namen van personen. Het beschrijft wat de gemeente "
+        "en haar partners in 2024 hebben gedaan aan {topics}."
+    ),
+    "en": (
+        "The report does not name people. It describes what the municipality and its "
+        "partners did in 2024 about {topics}."
+    ),
 }
 REFUSAL_YEAR = {
     "nl": (

@@ -45,7 +45,10 @@ def _body_value(body: str) -> Decimal:
 
 
 def parse_nl_number(text: str) -> Decimal | None:
-    """The first number in `text`, scaled: "13.939" → 13939, "30,8%" → 30.8, "€ 1,1 mln." → 1100000."""
+    """The first number in `text`, scaled.
+
+    "13.939" → 13939, "30,8%" → 30.8, "€ 1,1 mln." → 1100000.
+    """
     numbers = extract_numbers(text)
     return numbers[0] if numbers else None
 

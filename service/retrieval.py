@@ -95,7 +95,8 @@ class HybridRetriever(BaseRetriever):
     def dense_ranking(self, query_vector: Sequence[float]) -> list[int]:
         """Passage indices by cosine similarity to the question, best first."""
         assert self.store is not None
-        found = self.store.similarity_search_by_vector(list(query_vector), k=self.candidates)
+        vector = [float(x) for x in query_vector]
+        found = self.store.similarity_search_by_vector(vector, k=self.candidates)
         return [self._positions[str(d.id)] for d in found if str(d.id) in self._positions]
 
     def search(self, query: str, k: int | None = None, query_vector: Sequence[float] | None = None) -> list[Hit]:

@@ -14,7 +14,7 @@ from typing import Literal
 
 from service.lexical import fold
 
-RefusalReason = Literal["opinion", "other_municipality", "year"]
+RefusalReason = Literal["opinion", "other_municipality", "year", "person"]
 
 _OPINION = re.compile(
     r"\b(moet(en)? (de )?(gemeente|zoetermeer|ik|we|wij|je|jij|u)\b|zou(den)? .*\bmoeten\b|"
@@ -46,6 +46,11 @@ OTHER_MUNICIPALITIES = (
     "waddinxveen",
     "benthuizen",
     "stockholm",
+)
+# "Wie is de burgemeester?": the report names no persons.
+_PERSON = re.compile(
+    r"^\s*(wie (is|was|zijn|waren)\b|who (is|was|are|were)\b|hoe heet|what is the name)",
+    re.IGNORECASE,
 )
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 
@@ -88,6 +93,8 @@ def pre_check(question: str, known_years: frozenset[int]) -> Refusal | None:
     """A refusal the rules require, or None to go on searching."""
     if is_opinion(question):
         return Refusal("opinion")
+    if _PERSON.search(question):
+        return Refusal("person")
     outside = years_outside(question, known_years)
     if outside:
         return Refusal("year", str(outside[0]))

@@ -120,7 +120,11 @@ def test_inconsistency_questions_follow_the_table():
     for q in QUESTIONS:
         if q.category == "inconsistency":
             assert q.route == "table"
-            rows = [s for s in q.evidence if s.startswith(("Totaal ", "TOTAAL", "Behouden", "Bevorderen", "Meerzicht"))]
+            rows = [
+                s
+                for s in q.evidence
+                if s.startswith(("Totaal ", "TOTAAL", "Behouden", "Bevorderen", "Meerzicht"))
+            ]
             assert rows, q.id
 
 

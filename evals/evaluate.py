@@ -1,0 +1,225 @@
+"""Run one system over the question set and score it; the runner and the tests share this."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from langchain_core.documents import Document
+
+from evals import metrics
+from evals.dataset import CATEGORIES, Question, evidence_offsets
+from service.schemas import AskRequest, AskResponse
+
+log = logging.getLogger(__name__)
+
+RECALL_KS = (1, 5, 10)
+
+
+class Retriever(Protocol):
+    """Anything with LangChain's `invoke(query) -> list[Document]`, ranked best first."""
+
+    def invoke(self, input: str, /, **kwargs: Any) -> list[Document]: ...
+
+
+class System(Protocol):
+    """What the evals need of a system: the API's `ask`, its retriever and its sources."""
+
+    retriever: Any
+
+    def ask(self, request: AskRequest) -> AskResponse: ...
+
+    def source(self, document: str) -> str: ...
+
+
+@dataclass
+class QuestionResult:
+    """Everything measured for one question, kept for the report's failure list."""
+
+    question: Question
+    answer: str = ""
+    route: str = ""
+    citations: list[dict[str, Any]] = field(default_factory=list)
+    correct: bool = False
+    facts_ok: bool = False
+    citation: metrics.CitationCounts | None = None
+    verbatim: list[bool] = field(default_factory=list)
+    recall: dict[int, float] = field(default_factory=dict)
+    reciprocal_rank: float | None = None
+    violations: list[str] = field(default_factory=list)
+    latency_ms: float = 0.0
+    error: str | None = None
+
+    def reason(self) -> str:
+        """Why the answer failed, in a few words."""
+        if self.error:
+            return f"error: {self.error}"
+        reasons = []
+        if self.route != self.question.route:
+            reasons.append(f"route {self.route or '-'} ≠ {self.question.route}")
+        if not self.facts_ok:
+            missing = [
+                "/".join(group)
+                for group in self.question.must_contain
+                if not metrics.facts_present(self.answer, [group])
+            ]
+            reasons.append("missing " + ", ".join(missing))
+        return "; ".join(reasons)
+
+
+class _Sources:
+    """Which documents a system cites are the evaluated report, resolved once per name."""
+
+    def __init__(self, system: System, report: str) -> None:
+        self._system = system
+        self._report = report
+        self._texts: dict[str, str | None] = {}
+
+    def text(self, document: str) -> str | None:
+        if document not in self._texts:
+            try:
+                self._texts[document] = self._system.source(document)
+            except (KeyError, LookupError, ValueError):
+                self._texts[document] = None
+        return self._texts[document]
+
+    def is_report(self, document: str | None) -> bool:
+        return document is None or self.text(document) == self._report
+
+
+def passage_span(doc: Document) -> tuple[int, int] | None:
+    """Offsets of a retrieved passage: metadata `start`/`end`, or LangChain's `start_index`."""
+    meta = doc.metadata
+    start = meta.get("start", meta.get("start_index"))
+    if start is None:
+        return None
+    end = meta.get("end", start + len(doc.page_content))
+    return int(start), int(end)
+
+
+def evaluate_question(
+    system: System, question: Question, report: str, sources: _Sources
+) -> QuestionResult:
+    """Ask one question through the system's `ask`, then probe its retriever."""
+    result = QuestionResult(question=question)
+    request = AskRequest(question=question.question, history=question.history)
+    began = time.perf_counter()
+    try:
+        response = system.ask(request)
+    except Exception as exc:  # one broken answer must not stop the whole evaluation
+        result.latency_ms = (time.perf_counter() - began) * 1000
+        result.error = f"{type(exc).__name__}: {exc}"
+        log.warning("ask failed", extra={"question_id": question.id, "error": type(exc).__name__})
+        return result
+    result.latency_ms = (time.perf_counter() - began) * 1000
+    result.answer, result.route = response.answer, response.route
+    result.citations = [c.model_dump() for c in response.citations]
+    result.facts_ok = metrics.facts_present(response.answer, question.must_contain)
+    result.correct = metrics.answer_correct(
+        response.answer, response.route, question.must_contain, question.route
+    )
+
+    for c in response.citations:
+        text = sources.text(c.document)
+        result.verbatim.append(
+            text is not None and metrics.is_verbatim(text, c.start, c.end, c.quote)
+        )
+
+    context = " ".join([question.question, *(t.content for t in question.history)])
+    if response.resolved_question:
+        context += " " + response.resolved_question
+    if response.route != "refusal":
+        result.violations = metrics.grounding_violations(
+            response.answer, [c.quote for c in response.citations], context
+        )
+
+    if question.evidence:
+        gold = evidence_offsets(question, report)
+        cited = [(c.start, c.end) for c in response.citations if sources.is_report(c.document)]
+        # A citation into another document still counts against precision.
+        foreign = len(response.citations) - len(cited)
+        counts = metrics.citation_counts(cited, gold)
+        result.citation = metrics.CitationCounts(
+            counts.cited + foreign, counts.relevant, counts.gold, counts.gold_found
+        )
+        query = response.resolved_question or question.question
+        try:
+            docs = system.retriever.invoke(query)
+        except Exception as exc:  # a failing retriever scores zero, it does not crash the run
+            log.warning(
+                "retrieval failed", extra={"question_id": question.id, "error": type(exc).__name__}
+            )
+            docs = []
+        ranked = [
+            span
+            for doc in docs
+            if sources.is_report(doc.metadata.get("document"))
+            and (span := passage_span(doc)) is not None
+        ]
+        result.recall = {k: metrics.recall_at_k(ranked, gold, k) for k in RECALL_KS}
+        result.reciprocal_rank = metrics.reciprocal_rank(ranked, gold)
+    return result
+
+
+def evaluate_system(
+    system: System, questions: Sequence[Question], report: str
+) -> list[QuestionResult]:
+    """Every question through one system, in order."""
+    sources = _Sources(system, report)
+    return [evaluate_question(system, q, report, sources) for q in questions]
+
+
+def summarize(results: Sequence[QuestionResult]) -> dict[str, Any]:
+    """The per-system block of `summary.json`."""
+    by_category = {
+        category: metrics.share(r.correct for r in results if r.question.category == category)
+        for category in CATEGORIES
+    }
+    counts = [r.citation for r in results if r.citation is not None]
+    precision, recall = metrics.citation_precision_recall(counts)
+    retrieved = [r for r in results if r.question.evidence]
+    refusal_precision, refusal_recall = metrics.refusal_precision_recall(
+        [r.route for r in results], [r.question.route for r in results]
+    )
+    answered = [r for r in results if r.route and r.route != "refusal"]
+    return {
+        "questions": len(results),
+        "errors": sum(1 for r in results if r.error),
+        "accuracy": {
+            "overall": metrics.share(r.correct for r in results),
+            "by_category": by_category,
+            "n_by_category": {
+                c: sum(1 for r in results if r.question.category == c) for c in CATEGORIES
+            },
+        },
+        "citations": {
+            "precision": precision if counts else None,
+            "recall": recall if counts else None,
+            "verbatim_share": metrics.share(v for r in results for v in r.verbatim),
+            "count": sum(len(r.citations) for r in results),
+        },
+        "retrieval": {
+            **{
+                f"recall@{k}": metrics.mean(r.recall[k] for r in retrieved if r.recall)
+                for k in RECALL_KS
+            },
+            "mrr": metrics.mean(
+                r.reciprocal_rank for r in retrieved if r.reciprocal_rank is not None
+            ),
+        },
+        "refusal": {"precision": refusal_precision, "recall": refusal_recall},
+        "route_accuracy": metrics.route_accuracy(
+            [r.route for r in results], [r.question.route for r in results]
+        ),
+        "grounding": {
+            "violations": sum(len(r.violations) for r in answered),
+            "answers_with_violations": sum(1 for r in answered if r.violations),
+            "answers_checked": len(answered),
+        },
+        # Accuracy only checks that facts are present, so long answers read next to it.
+        "answer_chars_p50": metrics.percentile([len(r.answer) for r in answered], 50),
+        "latency_ms": metrics.latency_by_route((r.route or "error", r.latency_ms) for r in results),
+    }

@@ -1,0 +1,315 @@
+"""Pure scoring functions: answer facts, citations, retrieval, refusals, grounding, latency.
+
+Nothing here loads a model or reads a file, so every metric is unit-tested on hand-made
+cases. Spans are `(start, end)` character offsets into the unedited report text.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import operator
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+Span = tuple[int, int]
+
+# --- answer facts ---------------------------------------------------------------------------
+
+_NUMERIC_ALTERNATIVE = re.compile(r"^[€\s]*[-−]?\s*\d[\d.,]*\s*%?$")
+_DUTCH_THOUSANDS = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d+)?$")
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents, so "casuïstiek" matches "casuistiek"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def number_variants(alternative: str) -> set[str]:
+    """The core number of a numeric alternative, with and without a thousands dot."""
+    core = re.sub(r"[€%\s]", "", alternative).lstrip("-−")
+    variants = {core}
+    if _DUTCH_THOUSANDS.match(core):
+        variants.add(core.replace(".", ""))
+    elif re.fullmatch(r"\d{4,}(?:,\d+)?", core):
+        whole, _, decimals = core.partition(",")
+        dotted = f"{int(whole):,}".replace(",", ".")
+        variants.add(dotted + ("," + decimals if decimals else ""))
+    return variants
+
+
+def contains_alternative(answer: str, alternative: str) -> bool:
+    """Whether one acceptable spelling occurs in the answer as a whole word or whole number."""
+    haystack = fold(answer)
+    if _NUMERIC_ALTERNATIVE.match(alternative):
+        # A number must not be part of a longer number: "13.9" is not in "13.939".
+        return any(
+            re.search(rf"(?<![\d.,]){re.escape(v)}(?!\d|[.,]\d)", haystack)
+            for v in number_variants(alternative)
+        )
+    needle = fold(alternative.strip())
+    return re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", haystack) is not None
+
+
+def facts_present(answer: str, must_contain: Sequence[Sequence[str]]) -> bool:
+    """All groups present; a group is satisfied by any one of its spellings."""
+    return all(any(contains_alternative(answer, alt) for alt in group) for group in must_contain)
+
+
+def answer_correct(
+    answer: str, route: str, must_contain: Sequence[Sequence[str]], gold_route: str
+) -> bool:
+    """Right route and every essential fact in the answer."""
+    return route == gold_route and facts_present(answer, must_contain)
+
+
+# --- citations and retrieval -----------------------------------------------------------------
+
+
+def overlaps(a: Span, b: Span) -> bool:
+    """Whether two half-open character ranges share at least one character."""
+    return a[0] < b[1] and b[0] < a[1]
+
+
+@dataclass(frozen=True)
+class CitationCounts:
+    """Counts for one answer, summed over answers before dividing (micro-average)."""
+
+    cited: int
+    relevant: int
+    gold: int
+    gold_found: int
+
+
+def citation_counts(cited: Sequence[Span], gold: Sequence[Span]) -> CitationCounts:
+    """A citation is relevant if it overlaps a gold span; a gold span is found if any overlaps."""
+    relevant = sum(1 for c in cited if any(overlaps(c, g) for g in gold))
+    found = sum(1 for g in gold if any(overlaps(c, g) for c in cited))
+    return CitationCounts(len(cited), relevant, len(gold), found)
+
+
+def citation_precision_recall(counts: Iterable[CitationCounts]) -> tuple[float, float]:
+    """Micro-averaged precision and recall; 0.0 when there is nothing to divide by."""
+    counts = list(counts)
+    cited = sum(c.cited for c in counts)
+    gold = sum(c.gold for c in counts)
+    precision = sum(c.relevant for c in counts) / cited if cited else 0.0
+    recall = sum(c.gold_found for c in counts) / gold if gold else 0.0
+    return precision, recall
+
+
+def is_verbatim(source: str, start: int, end: int, quote: str) -> bool:
+    """The contract of a citation: the quote is exactly the source between its offsets."""
+    return 0 <= start <= end <= len(source) and source[start:end] == quote
+
+
+def share(flags: Iterable[bool]) -> float | None:
+    """Fraction of true flags; None for an empty list, so "no data" is not "all wrong"."""
+    flags = list(flags)
+    return sum(flags) / len(flags) if flags else None
+
+
+def recall_at_k(ranked: Sequence[Span], gold: Sequence[Span], k: int) -> float:
+    """Fraction of gold spans overlapped by one of the first k passages."""
+    if not gold:
+        raise ValueError("recall needs at least one gold span")
+    top = ranked[:k]
+    return sum(1 for g in gold if any(overlaps(p, g) for p in top)) / len(gold)
+
+
+def reciprocal_rank(ranked: Sequence[Span], gold: Sequence[Span]) -> float:
+    """1/rank of the first passage that overlaps any gold span; 0 when none does."""
+    for rank, passage in enumerate(ranked, start=1):
+        if any(overlaps(passage, g) for g in gold):
+            return 1.0 / rank
+    return 0.0
+
+
+def mean(values: Iterable[float]) -> float | None:
+    """Arithmetic mean; None for no values."""
+    values = list(values)
+    return sum(values) / len(values) if values else None
+
+
+# --- refusals and routes ---------------------------------------------------------------------
+
+
+def refusal_precision_recall(
+    predicted: Sequence[str], gold: Sequence[str]
+) -> tuple[float | None, float | None]:
+    """Precision over answers that refused, recall over questions that should be refused."""
+    pairs = list(zip(predicted, gold, strict=True))
+    refused = [g for p, g in pairs if p == "refusal"]
+    expected = [p for p, g in pairs if g == "refusal"]
+    precision = share(g == "refusal" for g in refused)
+    recall = share(p == "refusal" for p in expected)
+    return precision, recall
+
+
+def route_accuracy(predicted: Sequence[str], gold: Sequence[str]) -> float | None:
+    """Share of questions sent down the expected route."""
+    return share(p == g for p, g in zip(predicted, gold, strict=True))
+
+
+# --- grounding -------------------------------------------------------------------------------
+
+_NUMBER = re.compile(r"(?<![\w.,])[-−]?\d+(?:[.,]\d+)*")
+_UNSIGNED = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*")
+_CITATION_MARKER = re.compile(r"\[\d+(?:\s*[,-]\s*\d+)*\]")
+# Units and identifiers name things rather than state facts: "x € 1.000", "doelstelling 5.3".
+_UNIT = re.compile(r"[x×]\s*€\s*1\.000", re.IGNORECASE)
+_IDENTIFIER = re.compile(
+    r"\b(?:doelstelling(?:en)?|programma|tabel|hoofdstuk|goal|objective|table|programme)"
+    r"\s+\d+(?:\.\d+)?",
+    re.IGNORECASE,
+)
+_OPERATORS: dict[type[ast.operator], Callable[[float, float], float]] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+}
+
+
+@dataclass(frozen=True)
+class NumberToken:
+    """A number as written, with the values it can mean (Dutch first, English as well)."""
+
+    text: str
+    start: int
+    end: int
+    values: frozenset[float]
+
+
+def number_values(text: str) -> frozenset[float]:
+    """Every plausible value of a written number: "13.939" → 13939; "7,5" → 7.5; "13,939" both."""
+    body = text.lstrip("-−")
+    values: set[float] = set()
+    if re.fullmatch(r"\d+", body):
+        values.add(float(body))
+    if _DUTCH_THOUSANDS.match(body):
+        values.add(float(body.replace(".", "").replace(",", ".")))
+    if re.fullmatch(r"\d+,\d+", body):
+        values.add(float(body.replace(",", ".")))
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", body):
+        values.add(float(body.replace(",", "")))
+    if re.fullmatch(r"\d+\.\d+", body):
+        values.add(float(body))
+    return frozenset(values)
+
+
+def extract_numbers(text: str) -> list[NumberToken]:
+    """Dutch (and English) numbers in a text: "13.939", "30,8%", "€ 63.857", "7,5"."""
+    tokens = []
+    for match in _NUMBER.finditer(text):
+        raw = match.group().rstrip(".,")
+        values = number_values(raw)
+        if values:
+            tokens.append(NumberToken(raw, match.start(), match.start() + len(raw), values))
+    return tokens
+
+
+def _blank(text: str, pattern: re.Pattern[str]) -> str:
+    return pattern.sub(lambda m: " " * len(m.group()), text)
+
+
+def _evaluate(expression: str) -> float | None:
+    """Value of a small + − × / expression written with Dutch numbers, or None."""
+    python = expression.replace("−", "-").replace("×", "*")
+    python = re.sub(r"(?<=\d)\s*x\s*(?=\d)", "*", python)
+    python = _UNSIGNED.sub(lambda m: repr(max(number_values(m.group()) or {math.nan})), python)
+    try:
+        tree = ast.parse(python.strip(), mode="eval")
+    except SyntaxError:
+        return None
+
+    def walk(node: ast.AST) -> float:
+        if isinstance(node, ast.Expression):
+            return walk(node.body)
+        if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
+            return float(node.value)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            return -walk(node.operand)
+        if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
+            return _OPERATORS[type(node.op)](walk(node.left), walk(node.right))
+        raise ValueError("unsupported expression")
+
+    try:
+        return walk(tree)
+    except (ValueError, ZeroDivisionError):
+        return None
+
+
+_CALCULATION = re.compile(
+    r"((?:€\s*)?[-−]?\d[\d.,]*(?:\s*[-−+×x*/]\s*(?:€\s*)?[-−]?\d[\d.,]*)+)\s*=\s*(?:€\s*)?"
+    r"([-−]?\d[\d.,]*)"
+)
+
+
+def shown_results(answer: str) -> list[Span]:
+    """Spans of numbers the answer derives in plain sight: "28.122 − 12.615 = 15.507"."""
+    spans = []
+    for match in _CALCULATION.finditer(answer):
+        left = re.sub(r"€", "", match.group(1))
+        value = _evaluate(left)
+        result = match.group(2).rstrip(".,")
+        if value is None or not any(
+            math.isclose(abs(value), abs(v), rel_tol=0.005, abs_tol=0.051)
+            for v in number_values(result)
+        ):
+            continue
+        spans.append((match.start(2), match.start(2) + len(result)))
+    return spans
+
+
+def grounding_violations(answer: str, quotes: Sequence[str], question: str = "") -> list[str]:
+    """Numbers in the answer found neither in a cited quote nor as a shown calculation result.
+
+    Citation markers, units such as "x € 1.000", identifiers such as "doelstelling 5.3" and
+    years 2000–2030 that the question itself mentions are not claims and are skipped.
+    """
+    cleaned = _blank(_blank(_blank(answer, _CITATION_MARKER), _UNIT), _IDENTIFIER)
+    quoted = {abs(v) for quote in quotes for tok in extract_numbers(quote) for v in tok.values}
+    question_years = {
+        tok.text for tok in extract_numbers(question) if re.fullmatch(r"20[0-2]\d|2030", tok.text)
+    }
+    derived = shown_results(cleaned)
+    violations = []
+    for tok in extract_numbers(cleaned):
+        if tok.text in question_years:
+            continue
+        if any(abs(v) in quoted for v in tok.values):
+            continue
+        if any(tok.start >= s and tok.end <= e for s, e in derived):
+            continue
+        violations.append(tok.text)
+    return violations
+
+
+# --- latency ---------------------------------------------------------------------------------
+
+
+def percentile(values: Sequence[float], q: float) -> float | None:
+    """Linear-interpolated percentile (q in 0..100); None for no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * q / 100
+    low, high = math.floor(position), math.ceil(position)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def latency_by_route(
+    samples: Iterable[tuple[str, float]],
+) -> dict[str, dict[str, float | int | None]]:
+    """p50/p95 in milliseconds per route the system answered on."""
+    grouped: dict[str, list[float]] = {}
+    for route, millis in samples:
+        grouped.setdefault(route, []).append(millis)
+    return {
+        route: {"n": len(ms), "p50": percentile(ms, 50), "p95": percentile(ms, 95)}
+        for route, ms in sorted(grouped.items())
+    }

@@ -1,0 +1,98 @@
+"""The naive baseline and the runner, offline: a hashing embedder stands in for the model."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+
+import pytest
+from langchain_core.embeddings import Embeddings
+
+import evals.__main__ as runner
+from evals.baselines import CHUNK_SIZE, build_naive, split_report
+from evals.dataset import load_questions, load_report
+from evals.evaluate import evaluate_system
+from service.schemas import AskRequest
+
+DOCUMENT = "Jaarrekening 2024 — Programma 5 Veiligheid"
+REPORT = load_report()
+
+
+class HashingEmbeddings(Embeddings):
+    """Deterministic bag-of-words vectors: fast, offline, and similar texts stay similar."""
+
+    def __init__(self, dims: int = 64) -> None:
+        self.dims = dims
+
+    def _vector(self, text: str) -> list[float]:
+        vector = [0.0] * self.dims
+        for word in re.findall(r"\w+", text.lower()):
+            vector[int(hashlib.md5(word.encode()).hexdigest(), 16) % self.dims] += 1.0
+        norm = math.sqrt(sum(v * v for v in vector)) or 1.0
+        return [v / norm for v in vector]
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return [self._vector(t) for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._vector(text)
+
+
+@pytest.fixture(scope="module")
+def naive():
+    return build_naive(REPORT, DOCUMENT, HashingEmbeddings())
+
+
+def test_naive_chunks_point_verbatim_into_the_report():
+    chunks = split_report(REPORT, DOCUMENT)
+    assert len(chunks) > 10
+    for chunk in chunks:
+        assert len(chunk.page_content) <= CHUNK_SIZE
+        assert REPORT[chunk.metadata["start"] : chunk.metadata["end"]] == chunk.page_content
+
+
+def test_naive_answers_with_its_top_chunk_on_the_text_route(naive):
+    response = naive.ask(AskRequest(question="schade afvalbakken jaarwisseling"))
+    assert response.route == "text"
+    [citation] = response.citations
+    assert response.answer == citation.quote == REPORT[citation.start : citation.end]
+    assert len(naive.retriever.invoke("woninginbraken")) == 5
+
+
+def test_naive_never_refuses(naive):
+    questions = [q for q in load_questions() if q.category == "unanswerable"][:5]
+    results = evaluate_system(naive, questions, REPORT)
+    assert all(r.route == "text" and not r.correct for r in results)
+
+
+def test_runner_writes_summary_report_and_chart(tmp_path, monkeypatch, naive):
+    monkeypatch.setattr(runner, "build_systems", lambda names, report: {"naive": naive})
+    monkeypatch.setattr(runner, "BASELINE_PATH", tmp_path / "baseline" / "summary.json")
+    out = tmp_path / "run"
+    assert (
+        runner.main(["--systems", "naive", "--limit", "12", "--out", str(out), "--write-baseline"])
+        == 0
+    )
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    block = summary["systems"]["naive"]
+    assert summary["questions"] == 12
+    assert set(block) >= {
+        "accuracy",
+        "citations",
+        "retrieval",
+        "refusal",
+        "route_accuracy",
+        "grounding",
+        "latency_ms",
+    }
+    assert block["citations"]["verbatim_share"] == 1.0
+    assert (out / "chart.png").stat().st_size > 0
+    assert "## Nauwkeurigheid per categorie" in (out / "report.md").read_text(encoding="utf-8")
+    assert (tmp_path / "baseline" / "summary.json").is_file()
+
+
+def test_check_requires_the_full_system():
+    with pytest.raises(SystemExit):
+        runner.parse_args(["--systems", "naive", "--check"])

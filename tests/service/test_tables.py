@@ -1,0 +1,336 @@
+"""Deterministic table answers: routing, every cell reachable, operations, follow-ups."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from ingest.consistency import find_discrepancies
+from ingest.table_store import TableStore
+from ingest.tables import TOTAL, Table, TableCell, TableRow, find_tables
+from service.numbers import extract_numbers, format_number
+from service.schemas import AskResponse
+from service.tables import TableAnswerer
+from tests.conftest import REPORT, REPORT_NAME
+from tests.ingest.test_consistency import split_sentences
+
+SOURCE = REPORT.read_text(encoding="utf-8")
+TABLES = find_tables(SOURCE, REPORT_NAME)
+
+
+@pytest.fixture(scope="module")
+def answerer() -> TableAnswerer:
+    discrepancies = find_discrepancies(SOURCE, split_sentences(SOURCE, TABLES), TABLES)
+    return TableAnswerer(TableStore.from_tables(TABLES), discrepancies)
+
+
+def ask(answerer: TableAnswerer, question: str, *history: str, lang: str = "nl") -> AskResponse:
+    response = answerer.answer(question, history, lang)  # type: ignore[arg-type]
+    assert response is not None, question
+    for citation in response.citations:
+        assert SOURCE[citation.start : citation.end] == citation.quote
+        assert citation.document == REPORT_NAME
+    return response
+
+
+def quotes(response: AskResponse) -> list[str]:
+    return [c.quote for c in response.citations]
+
+
+# -- generated: every cell of every table is reachable ---------------------------------
+_STATUS = {
+    "lopend": ["lopende", "openstaande", "nog open"],
+    "afgerond": ["afgeronde", "afgesloten", "gesloten"],
+}
+_OWNER = {
+    "koop": ["koopwoningen", "eigenaar-bewoners"],
+    "corporatie": ["corporatiewoningen", "sociale huur"],
+    "particulier": ["particuliere verhuurders", "particuliere huurwoningen"],
+}
+_KOLOM = {
+    "lasten": ["lasten", "kosten"],
+    "baten": ["baten", "inkomsten"],
+    "toevoegingen": ["toevoegingen"],
+    "onttrekkingen": ["onttrekkingen"],
+    "saldo": ["saldo"],
+}
+
+
+def _question(table: Table, row: TableRow, cell: TableCell, variant: int) -> str:
+    """A Dutch question for one cell, built from the dimension vocabulary."""
+    if table.kind == "financial_totals":
+        kolom = _KOLOM[cell.dim("kolom") or ""]
+        where = "het hele programma" if row.key == TOTAL else f"doelstelling {row.key}"
+        return f"Wat waren de {kolom[variant % len(kolom)]} van {where}?"
+    if table.kind == "target_vs_realisation":
+        subject = table.title.split(" (")[0].lower()
+        return f"Wat was de {cell.dim('type')} van het {subject} in {cell.dim('jaar')}?"
+    where = f"in {row.label}" if not row.is_total else "in alle wijken samen"
+    if cell.dim("eigendom") == TOTAL:
+        return f"Hoeveel casussen woonoverlast {where}?"
+    status = _STATUS[cell.dim("status") or ""]
+    owner = _OWNER[cell.dim("eigendom") or ""]
+    return (
+        f"Hoeveel {status[variant % len(status)]} casussen bij "
+        f"{owner[variant % len(owner)]} {where}?"
+    )
+
+
+GENERATED = [
+    pytest.param(table, row, cell, variant, id=f"{table.id[:24]}-{row.key}-{i}-{variant}")
+    for table in TABLES
+    for row in table.rows
+    for i, cell in enumerate(row.cells)
+    for variant in (0, 1)
+]
+
+
+@pytest.mark.parametrize(("table", "row", "cell", "variant"), GENERATED)
+def test_every_cell_is_answered_with_its_value_and_row(
+    answerer: TableAnswerer, table: Table, row: TableRow, cell: TableCell, variant: int
+) -> None:
+    question = _question(table, row, cell, variant)
+    response = ask(answerer, question)
+    assert response.route == "table", question
+    assert format_number(cell.value) in response.answer, (question, response.answer)
+    assert cell.value in extract_numbers(response.answer)
+    assert row.text in quotes(response), (question, quotes(response))
+
+
+# -- routing ----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "question",
+    [
+        "hoeveel meldingen verwerkte handhaving?",
+        "hoeveel casussen ondermijning?",
+        "hoeveel jongeren zaten in de PGA?",
+        "hoeveel schade aan afvalbakken?",
+        "hoeveel gevallen van huiselijk geweld?",
+        "Welk rapportcijfer gaven professionals voor de trainingen?",
+        "Hoeveel gebiedsverboden zijn opgelegd?",
+        "Wie voert de aanpak jeugdgroepen uit?",
+        "Hoeveel casussen zijn er in 2024 behandeld bij ondermijning?",
+    ],
+)
+def test_text_questions_are_not_table_questions(answerer: TableAnswerer, question: str) -> None:
+    assert answerer.answer(question) is None
+
+
+# -- operations ---------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("hoeveel afgeronde casussen bij koopwoningen in Rokkeveen?", "4"),
+        ("Hoeveel afgesloten zaken bij eigenaar-bewoners in Rokeveen?", "4"),
+        ("hoeveel lopende casussen in Buytenwegh bij woningcorporaties", "24"),
+        ("hoeveel openstaande casussen bij particuliere verhuur in het Centrum", "5"),
+        ("aantal casussen woonoverlast de leyens", "12"),
+        ("hoeveel casussen in seghwaert?", "35"),
+        ("How many closed cases in owner-occupied homes in Meerzicht?", "6"),
+        ("How many ongoing cases with private landlords in Centrum?", "5"),
+    ],
+)
+def test_single_cells_in_many_phrasings(
+    answerer: TableAnswerer, question: str, expected: str
+) -> None:
+    lang = "en" if question.startswith("How") else "nl"
+    response = ask(answerer, question, lang=lang)
+    assert response.route == "table"
+    assert Decimal(expected) in extract_numbers(response.answer)
+
+
+def test_open_dimension_gives_total_with_breakdown(answerer: TableAnswerer) -> None:
+    response = ask(answerer, "hoeveel casussen in Centrum?")
+    assert "31" in response.answer
+    assert "6 + 3 + 10 + 5 + 5 + 2 = 31" in response.answer
+    assert quotes(response) == ["Centrum 6 3 10 5 5 2 31"]
+
+
+@pytest.mark.parametrize(
+    ("question", "calculation"),
+    [
+        ("hoeveel casussen woonoverlast zijn afgerond?", "24 + 39 + 5 = 68"),
+        ("hoeveel lopende casussen woonoverlast waren er in totaal?", "34 + 99 + 9 = 142"),
+        ("hoeveel lopende casussen waren er in Meerzicht?", "4 + 24 + 3 = 31"),
+        ("koop en corporatie samen in Meerzicht", "4 + 6 + 24 + 9 = 43"),
+        ("hoeveel casussen bij huurwoningen in Noordhove?", "0 + 1 + 0 + 0 = 1"),
+    ],
+)
+def test_sums_show_their_calculation(
+    answerer: TableAnswerer, question: str, calculation: str
+) -> None:
+    assert calculation in ask(answerer, question).answer
+
+
+def test_running_text_totals_are_answered_from_the_table(answerer: TableAnswerer) -> None:
+    response = ask(answerer, "Hoeveel casussen woonoverlast zijn er in 2024 geregistreerd?")
+    assert "210" in response.answer and "Totaal 34 24 99 39 9 5 210" in quotes(response)
+
+
+def test_maximum_and_minimum_with_ties(answerer: TableAnswerer) -> None:
+    most = ask(answerer, "in welke wijk liepen de meeste zaken bij particuliere verhuurders?")
+    assert "Centrum" in most.answer.split("Daarna")[0]
+    least = ask(answerer, "welke wijk had de minste afgeronde casussen bij particuliere huur?")
+    head = least.answer.split("Daarna")[0]
+    for wijk in ("Meerzicht", "Buytenweg", "Noordhove", "Oosterheem"):
+        assert wijk in head
+    assert "elk 0" in head
+    english = ask(answerer, "Which neighbourhood had the most cases?", lang="en")
+    assert "Meerzicht" in english.answer and "46" in english.answer
+
+
+def test_top_n(answerer: TableAnswerer) -> None:
+    response = ask(answerer, "top 3 wijken met de meeste casussen woonoverlast")
+    assert "1. Meerzicht (46), 2. Buytenweg (36), 3. Seghwaert (35)" in response.answer
+    assert len(response.citations) == 3
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("hoeveel lager lag de realisatie woninginbraken dan begroot in 2023?", "180 − 97 = 83"),
+        ("Hoeveel zijn de woninginbraken gedaald?", "97 − 89 = 8"),
+        ("verschil woninginbraken tussen 2023 en 2024", "97 − 89 = 8"),
+        ("hoeveel meer lopende dan afgeronde casussen woonoverlast?", "142 − 68 = 74"),
+        ("how much lower were burglaries than the target in 2024?", "180 − 89 = 91"),
+    ],
+)
+def test_differences(answerer: TableAnswerer, question: str, expected: str) -> None:
+    lang = "en" if question.startswith("how") else "nl"
+    assert expected in ask(answerer, question, lang=lang).answer
+
+
+def test_shares(answerer: TableAnswerer) -> None:
+    response = ask(answerer, "welk percentage van de casussen woonoverlast was afgerond?")
+    assert "68 / 210 = 32,4%" in response.answer
+    centrum = ask(answerer, "welk percentage van de casussen in Centrum was afgerond?")
+    assert "10 / 31 = 32,3%" in centrum.answer
+    corporations = ask(answerer, "welk deel van de afgeronde casussen was bij corporaties?")
+    assert "39 / 68 = 57,4%" in corporations.answer
+
+
+def test_target_met_uses_the_verdict_line_and_numbers(answerer: TableAnswerer) -> None:
+    response = ask(answerer, "Is het doel voor woninginbraken gehaald?")
+    assert response.answer.count("Ja") >= 1 and "89" in response.answer
+    assert "180" in response.answer and "Lager is hier beter" in response.answer
+    assert "Doel gehaald: Ja." in quotes(response)
+    city = ask(answerer, "did the safety rating in Zoetermeer meet the target?", lang="en")
+    assert "Yes" in city.answer and "7,6" in city.answer
+
+
+def test_money_answers_show_euros_and_the_table_figure(answerer: TableAnswerer) -> None:
+    response = ask(answerer, "wat waren de baten van doelstelling 5.2?")
+    assert "€ 1.000" in response.answer and "1 × € 1.000" in response.answer
+    spent = ask(answerer, "Hoeveel is er uitgegeven aan veiligheid in de wijk?")
+    assert "€ 3.374.000" in spent.answer and "-3.374" in spent.answer
+    programme = ask(answerer, "What were the total expenses of the whole programme?", lang="en")
+    assert "€ 21.342.000" in programme.answer
+
+
+def test_ambiguous_rating_question_gives_both_tables(answerer: TableAnswerer) -> None:
+    response = ask(answerer, "Wat was het rapportcijfer voor veiligheid in 2024?")
+    assert "8,0" in response.answer and "7,6" in response.answer
+
+
+# -- refusals -----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("question", "says"),
+    [
+        ("Wat was het rapportcijfer voor veiligheid in de buurt in 2021?", "alleen 2023 en 2024"),
+        ("hoeveel woninginbraken in 2022?", "alleen 2023 en 2024"),
+        ("hoeveel casussen woonoverlast in Dorp?", "noemt Dorp niet"),
+        ("hoeveel woninginbraken per maand?", "geen cijfers per maand"),
+        ("hoeveel casussen woonoverlast in 2023?", "alleen 2024"),
+        ("hoeveel woninginbraken waren er in Centrum?", "geen cijfers per wijk"),
+    ],
+)
+def test_missing_figures_are_refused_with_what_the_report_gives(
+    answerer: TableAnswerer, question: str, says: str
+) -> None:
+    response = ask(answerer, question)
+    assert response.route == "refusal"
+    assert says in response.answer
+    assert response.citations
+
+
+# -- discrepancies ------------------------------------------------------------------------
+def test_answer_touching_a_flagged_figure_mentions_both_sources(answerer: TableAnswerer) -> None:
+    response = ask(answerer, "hoeveel lopende casussen bij corporaties?")
+    assert "99" in response.answer and "Let op" in response.answer
+    assert "Totaal 34 24 99 39 9 5 210" in quotes(response)
+    assert any(q.startswith("In 39 van die lopende casussen") for q in quotes(response))
+    lasten = ask(answerer, "wat waren de lasten van doelstelling 5.3?")
+    assert "17,4 mln" in lasten.answer and "€ 17.912.000" in lasten.answer
+
+
+# -- follow-ups -----------------------------------------------------------------------------
+FIRST = "hoeveel afgeronde casussen bij koopwoningen in Rokkeveen?"
+
+
+@pytest.mark.parametrize(
+    ("history", "question", "expected", "resolved"),
+    [
+        (
+            [FIRST],
+            "En in De Leyens?",
+            "0",
+            "Hoeveel afgeronde casussen woonoverlast bij koopwoningen in De Leyens?",
+        ),
+        (
+            [FIRST, "En in Seghwaert?"],
+            "en de lopende?",
+            "8",
+            "Hoeveel lopende casussen woonoverlast bij koopwoningen in Seghwaert?",
+        ),
+        (
+            ["hoeveel lopende casussen in Meerzicht?"],
+            "en bij corporatiewoningen?",
+            "24",
+            "Hoeveel lopende casussen woonoverlast bij corporatiewoningen in Meerzicht?",
+        ),
+        (["wat waren de lasten van doelstelling 5.1?"], "en van 5.3?", "-17.912", None),
+        (["hoeveel woninginbraken waren er in 2024?"], "en in 2023?", "97", None),
+    ],
+)
+def test_follow_ups_carry_and_override_dimensions(
+    answerer: TableAnswerer,
+    history: list[str],
+    question: str,
+    expected: str,
+    resolved: str | None,
+) -> None:
+    response = ask(answerer, question, *history)
+    assert response.route == "table"
+    assert Decimal(expected.replace(".", "")) in extract_numbers(response.answer)
+    if resolved:
+        assert response.resolved_question == resolved
+
+
+def test_follow_up_to_an_unavailable_year_is_refused(answerer: TableAnswerer) -> None:
+    response = ask(answerer, "en in 2023?", FIRST)
+    assert response.route == "refusal" and "alleen 2024" in response.answer
+
+
+def test_self_contained_question_inherits_nothing(answerer: TableAnswerer) -> None:
+    response = ask(answerer, "hoeveel casussen in Centrum?", FIRST)
+    assert "31" in response.answer
+    assert response.resolved_question == "Hoeveel casussen woonoverlast in Centrum?"
+
+
+def test_follow_up_after_a_text_question_or_without_table_words_is_none(
+    answerer: TableAnswerer,
+) -> None:
+    assert (
+        answerer.answer("En in De Leyens?", [FIRST, "hoeveel meldingen verwerkte handhaving?"])
+        is None
+    )
+    assert answerer.answer("En waarom?", [FIRST]) is None
+    assert answerer.answer("En in De Leyens?") is None
+
+
+def test_same_question_twice_gives_identical_responses(answerer: TableAnswerer) -> None:
+    for question in ("hoeveel casussen in Centrum?", "top 3 wijken met de meeste casussen"):
+        assert answerer.answer(question) == answerer.answer(question)
+    fresh = TableAnswerer(TableStore.from_tables(TABLES), answerer.discrepancies)
+    assert fresh.answer(FIRST) == answerer.answer(FIRST)
