@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from evals.dataset import EVALS_DIR, REPORT_PATH, load_questions, load_report
+from evals.dataset import EVALS_DIR, REPORT_PATH, load_questions, load_report, report_year
 from evals.evaluate import System, evaluate_system, summarize
 from evals.gate import TOLERANCE, check_regression
 from evals.report import render_report, write_answers, write_chart, write_summary
@@ -106,11 +106,13 @@ def main(argv: list[str] | None = None) -> int:
     out_dir = args.out or EVALS_DIR / "results" / today
     out_dir.mkdir(parents=True, exist_ok=True)
 
+    year = report_year()
+    context_years = (year,) if year else ()
     systems = build_systems(args.systems, report)
     results = {}
     for name, system in systems.items():
         began = time.perf_counter()
-        results[name] = evaluate_system(system, questions, report)
+        results[name] = evaluate_system(system, questions, report, context_years)
         log.info(
             "system evaluated",
             extra={

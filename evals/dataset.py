@@ -87,6 +87,15 @@ def load_report(path: Path = REPORT_PATH) -> str:
     return path.read_text(encoding="utf-8")
 
 
+def report_year(path: Path = REPORT_PATH) -> int | None:
+    """The year the report covers, from its metadata file next to it."""
+    meta = path.with_suffix(".meta.json")
+    if not meta.is_file():
+        return None
+    year = json.loads(meta.read_text(encoding="utf-8")).get("year")
+    return int(year) if year else None
+
+
 def evidence_offsets(question: Question, source: str) -> list[tuple[int, int]]:
     """Character offsets of each evidence span; spans are unique in the report by contract."""
     offsets = []

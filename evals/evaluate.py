@@ -101,7 +101,11 @@ def passage_span(doc: Document) -> tuple[int, int] | None:
 
 
 def evaluate_question(
-    system: System, question: Question, report: str, sources: _Sources
+    system: System,
+    question: Question,
+    report: str,
+    sources: _Sources,
+    context_years: Sequence[int] = (),
 ) -> QuestionResult:
     """Ask one question through the system's `ask`, then probe its retriever."""
     result = QuestionResult(question=question)
@@ -133,7 +137,7 @@ def evaluate_question(
         context += " " + response.resolved_question
     if response.route != "refusal":
         result.violations = metrics.grounding_violations(
-            response.answer, [c.quote for c in response.citations], context
+            response.answer, [c.quote for c in response.citations], context, context_years
         )
 
     if question.evidence:
@@ -165,11 +169,14 @@ def evaluate_question(
 
 
 def evaluate_system(
-    system: System, questions: Sequence[Question], report: str
+    system: System,
+    questions: Sequence[Question],
+    report: str,
+    context_years: Sequence[int] = (),
 ) -> list[QuestionResult]:
-    """Every question through one system, in order."""
+    """Every question through one system, in order; `context_years` are the report's own."""
     sources = _Sources(system, report)
-    return [evaluate_question(system, q, report, sources) for q in questions]
+    return [evaluate_question(system, q, report, sources, context_years) for q in questions]
 
 
 def summarize(results: Sequence[QuestionResult]) -> dict[str, Any]:

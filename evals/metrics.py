@@ -243,47 +243,68 @@ def _evaluate(expression: str) -> float | None:
         return None
 
 
+_OPERAND = r"\(?\s*(?:€\s*)?[-−]?\d[\d.,]*\s*\)?"
 _CALCULATION = re.compile(
-    r"((?:€\s*)?[-−]?\d[\d.,]*(?:\s*[-−+×x*/]\s*(?:€\s*)?[-−]?\d[\d.,]*)+)\s*=\s*(?:€\s*)?"
-    r"([-−]?\d[\d.,]*)"
+    rf"({_OPERAND}(?:\s*[-−+×x*/]\s*{_OPERAND})+)\s*=\s*(?:€\s*)?([-−]?\d[\d.,]*)(\s*%)?"
 )
 
 
-def shown_results(answer: str) -> list[Span]:
-    """Spans of numbers the answer derives in plain sight: "28.122 − 12.615 = 15.507"."""
-    spans = []
+def _balance(expression: str) -> str:
+    """Drop parentheses a regex cut off: "(-21.342 + (-17.912)" → "-21.342 + (-17.912)"."""
+    expression = expression.strip()
+    while expression.count("(") > expression.count(")") and expression.startswith("("):
+        expression = expression[1:].lstrip()
+    while expression.count(")") > expression.count("(") and expression.endswith(")"):
+        expression = expression[:-1].rstrip()
+    return expression
+
+
+def shown_results(answer: str) -> set[float]:
+    """Values the answer derives in plain sight: "28.122 − 12.615 = 15.507", "16 / 34 = 47%".
+
+    Only a calculation whose left side really evaluates to its result counts, so a wrong
+    sum does not ground its own result.
+    """
+    results: set[float] = set()
     for match in _CALCULATION.finditer(answer):
-        left = re.sub(r"€", "", match.group(1))
-        value = _evaluate(left)
-        result = match.group(2).rstrip(".,")
-        if value is None or not any(
-            math.isclose(abs(value), abs(v), rel_tol=0.005, abs_tol=0.051)
-            for v in number_values(result)
-        ):
+        value = _evaluate(_balance(match.group(1).replace("€", "")))
+        if value is None:
             continue
-        spans.append((match.start(2), match.start(2) + len(result)))
-    return spans
+        if match.group(3):  # a share written as a percentage
+            value *= 100
+        for v in number_values(match.group(2).rstrip(".,")):
+            if math.isclose(abs(value), abs(v), rel_tol=0.005, abs_tol=0.051):
+                results.add(abs(v))
+    return results
 
 
-def grounding_violations(answer: str, quotes: Sequence[str], question: str = "") -> list[str]:
+def grounding_violations(
+    answer: str,
+    quotes: Sequence[str],
+    question: str = "",
+    context_years: Iterable[int] = (),
+) -> list[str]:
     """Numbers in the answer found neither in a cited quote nor as a shown calculation result.
 
-    Citation markers, units such as "x € 1.000", identifiers such as "doelstelling 5.3" and
-    years 2000–2030 that the question itself mentions are not claims and are skipped.
+    Not claims, so skipped: citation markers, identifiers such as "doelstelling 5.3", and
+    years 2000–2030 that the question mentions or that are the report's own year
+    (`context_years`). When the answer names the table unit "x € 1.000", a quoted amount
+    written out in euros (-3.374 → "€ 3.374.000") counts as quoted.
     """
+    scaled = _UNIT.search(answer) is not None
     cleaned = _blank(_blank(_blank(answer, _CITATION_MARKER), _UNIT), _IDENTIFIER)
     quoted = {abs(v) for quote in quotes for tok in extract_numbers(quote) for v in tok.values}
-    question_years = {
+    if scaled:
+        quoted |= {v * 1000 for v in quoted}
+    given_years = {str(year) for year in context_years} | {
         tok.text for tok in extract_numbers(question) if re.fullmatch(r"20[0-2]\d|2030", tok.text)
     }
     derived = shown_results(cleaned)
     violations = []
     for tok in extract_numbers(cleaned):
-        if tok.text in question_years:
+        if tok.text in given_years:
             continue
-        if any(abs(v) in quoted for v in tok.values):
-            continue
-        if any(tok.start >= s and tok.end <= e for s, e in derived):
+        if any(abs(v) in quoted or abs(v) in derived for v in tok.values):
             continue
         violations.append(tok.text)
     return violations

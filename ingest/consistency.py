@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -198,7 +198,7 @@ def _select_cross(
     return _Selection(sum((c.value for c in cells), Decimal(0)), tuple(cells), tuple(rows))
 
 
-def _first(text: str, vocabulary: dict[str, tuple[str, ...]]) -> str | None:
+def _first(text: str, vocabulary: Mapping[str, tuple[str, ...]]) -> str | None:
     best = None
     for key, words in vocabulary.items():
         for word in words:

@@ -15,11 +15,12 @@ from functools import lru_cache
 from typing import Any
 
 MAX_HEADING_CHARS = 90
+MAX_SYLLABLE = 3
 SECTION_SEPARATOR = " > "
 
 _WORD = re.compile(r"[A-Za-zÀ-ÿ]+")
 _HEADING_END = re.compile(r"[.:;,]\s*$")
-_LIST_NUMBER = re.compile(r"^\s*\d+[.)]\s")
+_LIST_NUMBER = re.compile(r"^\s*\d{1,2}[.)]\s")
 _LEVEL_ONE = re.compile(r"^\s*(Algemene doelstelling\b|Doelstelling \d+(\.\d+)*\s+\S)")
 _SOFT_HYPHEN = re.compile(r"(?<=[a-zà-ÿ]{2})-(\s*\n\s*)?(?=[a-zà-ÿ]{2})")
 _VOWELS = set("aeiouyàáâäèéêëìíîïòóôöùúûü")
@@ -133,10 +134,21 @@ def _overlaps(line: _Line, spans: Sequence[Span]) -> bool:
 
 
 def _dehyphenate(match: re.Match[str]) -> str:
-    """Join a word split by a line-break hyphen, keeping real Dutch hyphens (klinkerbotsing)."""
+    """Undo a PDF's word split ("con-venant"), keeping real Dutch hyphens.
+
+    Kept: klinkerbotsing ("politie-eenheid") and compounds of whole words
+    ("politieregistraties-tijdelijk"). A split mid-line only happens after a syllable,
+    so there the left part must be short.
+    """
     text = match.string
     before, after = text[match.start() - 1], text[match.end()]
-    return "-" if before in _VOWELS and after in _VOWELS else ""
+    if before in _VOWELS and after in _VOWELS:
+        return "-"
+    left = re.search(r"[a-zà-ÿ]+$", text[: match.start()])
+    across_lines = bool(match.group(1))
+    if across_lines or (left is not None and len(left.group()) <= MAX_SYLLABLE):
+        return ""
+    return "-"
 
 
 def normalise(text: str) -> str:
@@ -170,6 +182,24 @@ def _sentence_spans(source: str, start: int, end: int) -> list[Span]:
     return spans
 
 
+_LEADING_NUMBER = re.compile(r"^\d+\.(?=\s)")
+_TERMINAL = re.compile(r"[.!?:;)\]”\"'’]$")
+
+
+def _fix_number_splits(spans: list[Span], source: str) -> list[Span]:
+    """spaCy reads "… meer dan in 2023. De …" as an ordinal "2023." and splits before it."""
+    fixed = list(spans)
+    for i in range(len(fixed) - 1):
+        head, tail = fixed[i], fixed[i + 1]
+        number = _LEADING_NUMBER.match(source[tail.start : tail.end])
+        if number and not _TERMINAL.search(source[head.start : head.end]):
+            cut = tail.start + number.end()
+            rest = len(source[cut : tail.end]) - len(source[cut : tail.end].lstrip())
+            fixed[i] = Span(head.start, cut)
+            fixed[i + 1] = Span(cut + rest, tail.end)
+    return [s for s in fixed if s.end > s.start]
+
+
 def _merge_dangling(spans: list[Span], source: str) -> list[Span]:
     """Glue a fragment without a letter (a list number "2.") to the sentence it belongs to."""
     merged: list[Span] = []
@@ -190,7 +220,7 @@ def _merge_dangling(spans: list[Span], source: str) -> list[Span]:
 
 def _paragraph(source: str, lines: list[_Line], section: str) -> Paragraph:
     start, end = lines[0].start, lines[-1].end
-    spans = _merge_dangling(_sentence_spans(source, start, end), source)
+    spans = _merge_dangling(_fix_number_splits(_sentence_spans(source, start, end), source), source)
     sentences = tuple(
         Sentence(normalise(source[s.start : s.end]), s.start, s.end, section) for s in spans
     )

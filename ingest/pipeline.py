@@ -29,7 +29,7 @@ from service.settings import Settings
 log = logging.getLogger(__name__)
 
 # Bump when parsing or chunking changes, so an unchanged corpus is still re-indexed.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
 
 Progress = Callable[[str], None]
 
@@ -148,7 +148,12 @@ def run_ingest(
             "pipeline_version": PIPELINE_VERSION,
             "model_dir": str(settings.model_dir),
             "documents": [
-                {"name": r.corpus.name, "file": r.corpus.path.name, "sha256": r.corpus.sha256}
+                {
+                    "name": r.corpus.name,
+                    "file": r.corpus.path.name,
+                    "sha256": r.corpus.sha256,
+                    "year": r.corpus.metadata.get("year"),
+                }
                 for r in reports
             ],
             "counts": {

@@ -20,13 +20,15 @@ from service import conversation, routing
 from service.grounding import enforce_grounding
 from service.knowledge import Knowledge, SentenceUnit, load_knowledge
 from ingest.parse import normalise
-from service.lexical import Lexicon
+from service.lexical import HEAD_PART, Lexicon
 from service.messages import (
     REFUSAL_NOT_COVERED,
     REFUSAL_OPINION,
     REFUSAL_OTHER_MUNICIPALITY,
     REFUSAL_PERSON,
+    REFUSAL_NO_AMOUNT,
     REFUSAL_YEAR,
+    REFUSAL_YEAR_NOT_STATED,
     TEXT_LEAD,
     TOPICS,
     Language,
@@ -139,8 +141,27 @@ class Assistant:
         best = self.knowledge.sentences[candidates[0].index]
         if place and place.lower() not in best.text.lower():
             return self._refuse(routing.Refusal("other_municipality", place), language, question)
-        units = self._answer_units(candidates, asks_number=bool(_ASKS_NUMBER.search(question)))
+        asks_number = bool(_ASKS_NUMBER.search(question))
+        units = self._answer_units(candidates, asks_number=asks_number)
         citations = [self._cite(i + 1, span) for i, span in enumerate(units)]
+        quoted = " ".join(c.quote for c in citations)
+        missing_year = next(
+            (y for y in routing.question_years(question) if y not in self.knowledge.report_years
+             and str(y) not in quoted),
+            None,
+        )
+        if missing_year is not None:
+            text = say(REFUSAL_YEAR_NOT_STATED, language, year=str(missing_year))
+            return AskResponse(answer=text, route="refusal", language=language)
+        if asks_number and not _has_quantity(quoted):
+            # Show what the report does say, but do not pretend it answers "how many".
+            body = " ".join(f"{normalise(c.quote)} [{c.id}]" for c in citations[:1])
+            return AskResponse(
+                answer=f"{say(REFUSAL_NO_AMOUNT, language)} {body}",
+                route="refusal",
+                citations=citations[:1],
+                language=language,
+            )
         body = " ".join(f"{normalise(c.quote)} [{c.id}]" for c in citations)
         return AskResponse(
             answer=f"{say(TEXT_LEAD, language)} {body}",
@@ -161,8 +182,8 @@ class Assistant:
                     continue
                 lexical = sum(
                     max(
-                        self._concept_weight(c & self._sentence_terms[i]),
-                        W_SECTION * self._concept_weight(c & self._heading_terms[i]),
+                        self._matched(c, self._sentence_terms[i]),
+                        W_SECTION * self._matched(c, self._heading_terms[i]),
                     )
                     for c in concepts
                 ) / weight
@@ -177,13 +198,19 @@ class Assistant:
                 seen[i] = Candidate(i, score, lexical, dense)
         return sorted(seen.values(), key=lambda c: (-c.score, c.index))
 
-    def _concept_weight(self, stems: frozenset[str]) -> float:
-        """How telling a concept is: the idf of its rarest known stem (0 when none is known)."""
-        return max((self._idf.get(t, 0.0) for t in stems), default=0.0)
+    def _matched(self, concept: dict[str, float], terms: set[str]) -> float:
+        """How much of a concept a sentence's terms cover (idf times the stem's weight)."""
+        return max((w * self._idf.get(t, 0.0) for t, w in concept.items() if t in terms), default=0.0)
 
-    def _query_weight(self, concept: frozenset[str]) -> float:
-        """A concept's share of the question; one the report never uses weighs as the rarest."""
-        return self._concept_weight(concept) or self._max_idf
+    def _query_weight(self, concept: dict[str, float]) -> float:
+        """A concept's share of the question: the idf of the word itself.
+
+        A word the report never uses weighs as the rarest word, so a question about
+        something absent ("fietsendiefstallen") cannot be covered by a part of it.
+        """
+        whole = next(t for t, w in concept.items() if w == 1.0) if concept else ""
+        known = [self._idf[t] for t, w in concept.items() if t in self._idf and w >= HEAD_PART]
+        return self._idf.get(whole) or max(known, default=self._max_idf)
 
     def _answer_units(
         self, candidates: list[Candidate], asks_number: bool

@@ -43,6 +43,7 @@ class Knowledge:
     sources: dict[str, str]
     tables: TableStore
     discrepancies: list[Discrepancy]
+    report_years: frozenset[int] = frozenset()
 
 
 def _all(collection: Chroma) -> tuple[list[str], list[str], list[dict], np.ndarray]:
@@ -94,4 +95,5 @@ def load_knowledge(index_dir: Path, embeddings: Embeddings) -> Knowledge:
         sources=sources,
         tables=TableStore.open(paths.tables),
         discrepancies=read_consistency(paths.consistency),
+        report_years=frozenset(int(d["year"]) for d in manifest["documents"] if d.get("year")),
     )

@@ -17,7 +17,11 @@ from functools import lru_cache
 import Stemmer
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*")
+_YEAR = re.compile(r"(19|20)\d\d")
 MIN_COMPOUND_PART = 4
+HEAD_PART = 0.8
+UNKNOWN_MODIFIER_HEAD = 0.5  # "autoinbraken" is only partly "woninginbraken"
+MODIFIER_PART = 0.3
 
 # Function words that carry no topic; questions are full of them.
 STOPWORDS_NL = frozenset(
@@ -165,25 +169,34 @@ class Lexicon:
                 self._by_first.setdefault(w[0], []).append(w)
 
     @lru_cache(maxsize=20_000)  # noqa: B019  (one Lexicon per process; bounded)
-    def compound_parts(self, word: str) -> tuple[str, ...]:
-        """Known words a compound ends or starts with: "woninginbraken" -> ("woning", "inbraken")."""
+    def compound_parts(self, word: str) -> tuple[tuple[str, float], ...]:
+        """Known words inside a compound, with how much each stands for the whole.
+
+        The head (last part) carries the meaning: "woninginbraken" is a kind of "inbraken"
+        (0.8); the modifier only narrows it: "fietsendiefstallen" is no kind of "fietsen" (0.3).
+        """
         if len(word) < 2 * MIN_COMPOUND_PART or not word.isalpha():
             return ()
-        parts = []
+        parts: dict[str, float] = {}
         for part in self._parts:
             if part == word or len(part) > len(word) - MIN_COMPOUND_PART + 1:
                 continue
             if word.endswith(part) and len(part) >= MIN_COMPOUND_PART + 1:
-                head = word[: -len(part)].rstrip("s")
-                parts.append(part)
-                if len(head) >= MIN_COMPOUND_PART - 1:
-                    parts.append(head)
+                modifier = word[: -len(part)]
+                known = {modifier, modifier[:-1]} & self.vocabulary
+                # "verkeers|ongevallen" is no split: the modifier must be a word too.
+                if not known and len(modifier) < 3:
+                    continue
+                parts[part] = HEAD_PART if known else UNKNOWN_MODIFIER_HEAD
+                for m in known:
+                    if len(m) >= MIN_COMPOUND_PART - 1:
+                        parts.setdefault(m, MODIFIER_PART)
                 break
         for part in self._parts:
             if part != word and word.startswith(part) and len(word) - len(part) >= 3:
-                parts.append(part)
+                parts.setdefault(part, MODIFIER_PART)
                 break
-        return tuple(dict.fromkeys(parts))
+        return tuple(parts.items())
 
     @lru_cache(maxsize=20_000)  # noqa: B019
     def compounds_with(self, word: str) -> tuple[str, ...]:
@@ -201,36 +214,40 @@ class Lexicon:
         match = difflib.get_close_matches(word, candidates, n=1, cutoff=0.84)
         return match[0] if match else word
 
-    def concepts(self, text: str) -> list[frozenset[str]]:
-        """A question's content words, each as the set of stems that may stand for it.
+    def concepts(self, text: str) -> list[dict[str, float]]:
+        """A question's content words, each as the stems that may stand for it, weighted.
 
-        "zandzakken" is one concept that "zandzak", "zand" or "zak" can satisfy, so a
-        compound does not weigh three times as much as a simple word.
+        "zandzakken" is one concept that "zandzak" (1.0), "zak" (0.8) or "zand" (0.3) can
+        satisfy, so a compound does not weigh three times as much as a simple word. Years
+        are left out: nearly every sentence of an annual report names one.
         """
-        out = []
-        for word in words(text):
-            if is_stopword(word):
-                continue
-            out.append(frozenset(self._word_terms(word, query=True)))
-        return out
+        return [
+            self._word_terms(word, query=True)
+            for word in words(text)
+            if not is_stopword(word) and not _YEAR.fullmatch(word)
+        ]
 
     def terms(self, text: str, *, query: bool = False) -> list[str]:
         """Index terms: stems of content words plus stems of their compound parts.
 
         For a query, English domain words are translated and typos corrected first.
         """
-        return [t for word in words(text) if not is_stopword(word) for t in self._word_terms(word, query)]
+        return [
+            t for word in words(text) if not is_stopword(word) for t in self._word_terms(word, query)
+        ]
 
-    def _word_terms(self, word: str, query: bool) -> list[str]:
-        out = []
+    def _word_terms(self, word: str, query: bool) -> dict[str, float]:
+        out: dict[str, float] = {}
         if query:
-            word = EN_TO_NL.get(word, word)
+            if word not in self.vocabulary:
+                word = EN_TO_NL.get(word, word)
             wholes = self.compounds_with(word)
-            out.extend(stem(w) for w in wholes)
+            out.update((stem(w), HEAD_PART) for w in wholes)
             word = word if wholes else self.correct(word)
-        out.append(stem(word))
-        out.extend(stem(p) for p in self.compound_parts(word))
+        out[stem(word)] = 1.0
+        for part, weight in self.compound_parts(word):
+            out.setdefault(stem(part), weight)
         if word.startswith("ge") and len(word) > 6:
             # Past participles: "gekregen" also matches "kregen", "gecontroleerd" "controleerd".
-            out.append(stem(word[2:]))
+            out.setdefault(stem(word[2:]), 1.0)
         return out

@@ -46,6 +46,14 @@ REFUSAL_PERSON = {
         "partners did in 2024 about {topics}."
     ),
 }
+REFUSAL_NO_AMOUNT = {
+    "nl": "Het jaarverslag noemt hiervan geen aantal. Wel staat er:",
+    "en": "The report gives no number for this. It does say (in Dutch):",
+}
+REFUSAL_YEAR_NOT_STATED = {
+    "nl": "Het jaarverslag noemt hierover geen cijfer voor {year}. Het gaat vooral over 2024.",
+    "en": "The report gives no figure on this for {year}. It is mainly about 2024.",
+}
 REFUSAL_YEAR = {
     "nl": (
         "Het jaarverslag gaat over 2024 en geeft soms een vergelijking met 2023. "

@@ -85,7 +85,7 @@ def format_number(value: Decimal, places: int | None = None) -> str:
     sign = "-" if value < 0 else ""
     text = f"{abs(value):f}"
     whole, _, fraction = text.partition(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]

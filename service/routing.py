@@ -79,6 +79,11 @@ def other_municipality(question: str) -> str | None:
     return None
 
 
+def question_years(question: str) -> list[int]:
+    """The years a question names."""
+    return [int(y) for y in _YEAR.findall(question)]
+
+
 def years_outside(question: str, report_years: frozenset[int]) -> list[int]:
     """Years a question names that the report never mentions."""
     return [int(y) for y in _YEAR.findall(question) if int(y) not in report_years]

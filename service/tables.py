@@ -474,12 +474,12 @@ class TableAnswerer:
         draft.sentences.append(sentence)
         budget = [r for r in table.rows if r.key == "begroting"]
         if not query.values("type") and budget:
-            values = ", ".join(
+            targets = ", ".join(
                 f"{c.dim('jaar')}: {format_number(c.value)}"
                 for c in budget[0].cells
                 if c.dim("jaar") in years
             )
-            draft.sentences.append(("Begroot was " if nl else "The target was ") + values + ".")
+            draft.sentences.append(("Begroot was " if nl else "The target was ") + targets + ".")
             rows = rows + budget
             draft.cells.extend(c for c in budget[0].cells if c.dim("jaar") in years)
         draft.cite(table, rows)
@@ -585,8 +585,7 @@ class TableAnswerer:
                 trend = "een daling" if newer.value < older.value else "een stijging"
                 sentence = (
                     f"{_cap(context)}: van {format_number(older.value)} in {old_year} "
-                    f"naar {format_number(newer.value)} in {new_year}, {trend} van "
-                    f"{format_number(abs(difference))} ({calc})."
+                    f"naar {format_number(newer.value)} in {new_year}, {trend}: {calc}."
                 )
         elif pair_dim == "jaar" and a.value == b.value:
             old_year, new_year = sorted((first, second))
@@ -598,8 +597,7 @@ class TableAnswerer:
             trend = "a decrease" if newer.value < older.value else "an increase"
             sentence = (
                 f"{_cap(context)}: from {format_number(older.value)} in {old_year} "
-                f"to {format_number(newer.value)} in {new_year}, {trend} of "
-                f"{format_number(abs(difference))} ({calc})."
+                f"to {format_number(newer.value)} in {new_year}, {trend}: {calc}."
             )
         elif difference == 0:
             sentence = (

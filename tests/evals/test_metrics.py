@@ -154,6 +154,29 @@ def test_a_shown_calculation_grounds_its_result_but_a_wrong_one_does_not():
     assert metrics.grounding_violations("4 + 24 + 3 = 31", ["4 6 24 9 3 0 46"]) == []
 
 
+def test_a_result_stated_before_its_calculation_is_grounded():
+    answer = "Er waren 58 casussen. Berekening: 34 + 24 = 58."
+    assert metrics.grounding_violations(answer, ["Totaal 34 24 99 39 9 5 210"]) == []
+
+
+def test_calculations_with_brackets_and_percentages_count():
+    assert metrics.shown_results("144 + (-3.372) + (-16.672) = -19.900") == {19900.0}
+    assert metrics.shown_results("16 / 34 = 47,1%") == {47.1}
+    assert metrics.shown_results("16 / 34 = 52%") == set()
+
+
+def test_table_amounts_written_out_in_euros_need_the_unit_named():
+    quote = ["Bevorderen /behouden veiligheid en leefbaarheid in de wijk (5.2) -3.374 1 0 0 -3.372"]
+    assert metrics.grounding_violations("€ 3.374.000 (-3.374 x € 1.000)", quote) == []
+    assert metrics.grounding_violations("€ 3.374.000", quote) == ["3.374.000"]
+
+
+def test_the_reports_own_year_is_context_not_a_claim():
+    quote = ["Realisatie 97 89"]
+    assert metrics.grounding_violations("In 2024 waren er 89.", quote, "", [2024]) == []
+    assert metrics.grounding_violations("In 2019 waren er 89.", quote, "", [2024]) == ["2019"]
+
+
 def test_markers_units_identifiers_and_question_years_are_not_claims():
     answer = "In 2024 was het saldo van doelstelling 5.3 -16.672 (x € 1.000) [1]."
     quote = "Behouden veiligheid in de stad (5.3) -17.912 1.240 0 0 -16.672"
