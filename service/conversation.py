@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from service.lexical import STOPWORDS_EN, STOPWORDS_NL, is_stopword, words
 from service.messages import Language
@@ -44,7 +45,7 @@ def is_follow_up(question: str) -> bool:
     content = [t for t in tokens if not is_stopword(t) and t not in _REFERENCES]
     refers = any(t in _REFERENCES for t in tokens)
     starts = bool(_FOLLOW_UP_START.match(question))
-    return starts or (refers and len(content) <= MAX_FOLLOW_UP_WORDS) or not content
+    return starts or (refers and len(content) <= MAX_FOLLOW_UP_WORDS) or len(content) <= 1
 
 
 def topic_of(question: str) -> str:
@@ -52,12 +53,26 @@ def topic_of(question: str) -> str:
     return " ".join(t for t in words(question) if not is_stopword(t) and t not in _REFERENCES)
 
 
-def resolve_text_question(question: str, earlier: Sequence[str]) -> str:
+@dataclass(frozen=True)
+class Resolved:
+    """A question made standalone: the turn itself plus the topic it carries over."""
+
+    question: str
+    topic: str = ""
+
+    @property
+    def text(self) -> str:
+        """How the question was understood, shown to the user."""
+        return f"{self.question} (over: {self.topic})" if self.topic else self.question
+
+
+def resolve_text_question(question: str, earlier: Sequence[str]) -> Resolved:
     """A standalone version of `question`, with the topic of the last question if it needs one."""
+    question = question.strip()
     if not earlier or not is_follow_up(question):
-        return question.strip()
+        return Resolved(question)
     for previous in reversed(earlier):
         topic = topic_of(previous)
         if topic:
-            return f"{question.strip()} (over: {topic})"
-    return question.strip()
+            return Resolved(question, topic)
+    return Resolved(question)

@@ -34,6 +34,14 @@ STOPWORDS_NL = frozenset(
     gaat ging gedaan doen deed veel heel erg vorig jaar jaren
     gemeente zoetermeer graag weten vertel eens even precies ongeveer totaal doet doe
     gebeurd gebeurde gebeurt
+    kwam kwamen komt komen zat zaten zit zitten gaf gaven geeft geven gegeven leidde leidt
+    deden doen hoog hoge hoger laag lage lager oud oude lang lange vaak keer voert voeren
+    hangt hangen hing krijgt krijgen kreeg kregen pleegt plegen bedoeld bedoelt bedroeg
+    bedraagt opgeleverd oplevert levert leverde geweest wezen vind vindt vinden kun kunt
+    telde telt tellen bleef bleven blijft niets iets alles rond rondom mensen persoon
+    personen ging gingen gaan staat stond staan stonden welk wat waarover waardoor waarmee
+    partijen instanties organisaties
+    waarvoor hoelang hoezeer procent percent euro euros totaal totale samen allemaal
     """.split()
 )
 STOPWORDS_EN = frozenset(
@@ -42,7 +50,8 @@ STOPWORDS_EN = frozenset(
     why is are was were be been being has have had can could will would should shall may
     might must do does did of in on at to for with by from about into over as than then
     also still not no it its they them their there here i you we our your my me last year
-    years tell please municipality
+    years tell please municipality get got give gave go went come came take took make made
+    people person total percent percentage much more less most least some any all
     """.split()
 )
 
@@ -87,7 +96,6 @@ EN_TO_NL = {
     "inspections": "controles",
     "checks": "controles",
     "inspected": "gecontroleerd",
-    "trainings": "trainingen",
     "trained": "getraind",
     "professionals": "professionals",
     "visitors": "bezoekers",
@@ -124,6 +132,40 @@ EN_TO_NL = {
     "show": "lasershow",
     "party": "jongerenfeest",
     "grade": "rapportcijfer",
+    "municipal": "gemeentelijke",
+    "property": "eigendommen",
+    "paving": "verharding",
+    "pavement": "verharding",
+    "litter": "afvalbakken",
+    "themes": "themas",
+    "exchange": "uitwisseling",
+    "evaluation": "eindevaluatie",
+    "trajectories": "trajecten",
+    "started": "gestart",
+    "finished": "afgesloten",
+    "completed": "afgerond",
+    "closed": "afgerond",
+    "approach": "aanpak",
+    "registered": "geregistreerd",
+    "increase": "stijging",
+    "rise": "stijging",
+    "percentage": "procent",
+    "financed": "gefinancierd",
+    "funded": "gefinancierd",
+    "trainings": "trainingen",
+    "training": "training",
+    "municipalities": "gemeenten",
+    "cooperate": "samen",
+    "population": "bevolkingszorg",
+    "care": "zorg",
+    "july": "juli",
+    "january": "januari",
+    "resilience": "weerbaarheid",
+    "online": "online",
+    "houses": "woningen",
+    "closure": "sluiting",
+    "closures": "sluiting",
+    "drugs": "drugs",
     "score": "rapportcijfer",
     "rating": "rapportcijfer",
 }
@@ -163,6 +205,9 @@ class Lexicon:
             key=len,
             reverse=True,
         )
+        self._stems = frozenset(
+            t for w in self.vocabulary for t in (stem(w), *(stem(p) for p, _ in self.compound_parts(w)))
+        )
         self._by_first: dict[str, list[str]] = {}
         for w in self.vocabulary:
             if w.isalpha() and len(w) >= MIN_COMPOUND_PART:
@@ -200,10 +245,16 @@ class Lexicon:
 
     @lru_cache(maxsize=20_000)  # noqa: B019
     def compounds_with(self, word: str) -> tuple[str, ...]:
-        """Vocabulary compounds ending in a word the vocabulary lacks: "inbraken" -> "woninginbraken"."""
+        """Vocabulary compounds holding a word the vocabulary lacks: "inbraken" -> "woninginbraken"."""
         if word in self.vocabulary or len(word) < MIN_COMPOUND_PART + 1 or not word.isalpha():
             return ()
-        return tuple(sorted(w for w in self._parts if w.endswith(word) and len(w) > len(word) + 2))
+        return tuple(
+            sorted(
+                w
+                for w in self._parts
+                if (w.endswith(word) or w.startswith(word)) and len(w) > len(word) + 2
+            )
+        )
 
     @lru_cache(maxsize=20_000)  # noqa: B019
     def correct(self, word: str) -> str:
@@ -214,7 +265,15 @@ class Lexicon:
         match = difflib.get_close_matches(word, candidates, n=1, cutoff=0.84)
         return match[0] if match else word
 
-    def concepts(self, text: str) -> list[dict[str, float]]:
+    def is_known(self, concept: dict[str, float]) -> bool:
+        """True when a concept (or a compound it lives in) occurs in the indexed text.
+
+        A head found only by splitting at an unknown modifier ("verkeers|ongevallen")
+        does not count: that split is a guess.
+        """
+        return any(t in self._stems and w != UNKNOWN_MODIFIER_HEAD for t, w in concept.items())
+
+    def concepts(self, text: str, *, correct: bool = True) -> list[dict[str, float]]:
         """A question's content words, each as the stems that may stand for it, weighted.
 
         "zandzakken" is one concept that "zandzak" (1.0), "zak" (0.8) or "zand" (0.3) can
@@ -222,7 +281,7 @@ class Lexicon:
         are left out: nearly every sentence of an annual report names one.
         """
         return [
-            self._word_terms(word, query=True)
+            self._word_terms(word, query=True, correct=correct)
             for word in words(text)
             if not is_stopword(word) and not _YEAR.fullmatch(word)
         ]
@@ -236,14 +295,14 @@ class Lexicon:
             t for word in words(text) if not is_stopword(word) for t in self._word_terms(word, query)
         ]
 
-    def _word_terms(self, word: str, query: bool) -> dict[str, float]:
+    def _word_terms(self, word: str, query: bool, correct: bool = True) -> dict[str, float]:
         out: dict[str, float] = {}
         if query:
             if word not in self.vocabulary:
                 word = EN_TO_NL.get(word, word)
             wholes = self.compounds_with(word)
-            out.update((stem(w), HEAD_PART) for w in wholes)
-            word = word if wholes else self.correct(word)
+            out.update((stem(w), HEAD_PART if w.endswith(word) else MODIFIER_PART) for w in wholes)
+            word = word if wholes or not correct else self.correct(word)
         out[stem(word)] = 1.0
         for part, weight in self.compound_parts(word):
             out.setdefault(stem(part), weight)

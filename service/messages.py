@@ -36,6 +36,17 @@ REFUSAL_OTHER_MUNICIPALITY = {
     ),
     "en": "The report is only about Zoetermeer. It has no figures for {place}.",
 }
+REFUSAL_ACTION = {
+    "nl": (
+        "Dat kan ik niet voor u doen. Ik beantwoord alleen vragen over het jaarverslag "
+        "Veiligheid 2024. Voor een melding of een vraag aan de gemeente belt u 14 079 "
+        "of kijkt u op zoetermeer.nl."
+    ),
+    "en": (
+        "I cannot do that for you. I only answer questions about the 2024 safety report. "
+        "To report something or contact the municipality, call 14 079 or visit zoetermeer.nl."
+    ),
+}
 REFUSAL_PERSON = {
     "nl": (
         "Het jaarverslag noemt geen namen van personen. Het beschrijft wat de gemeente "

@@ -14,7 +14,7 @@ from typing import Literal
 
 from service.lexical import fold
 
-RefusalReason = Literal["opinion", "other_municipality", "year", "person"]
+RefusalReason = Literal["opinion", "other_municipality", "year", "person", "action"]
 
 _OPINION = re.compile(
     r"\b(moet(en)? (de )?(gemeente|zoetermeer|ik|we|wij|je|jij|u)\b|zou(den)? .*\bmoeten\b|"
@@ -46,6 +46,13 @@ OTHER_MUNICIPALITIES = (
     "waddinxveen",
     "benthuizen",
     "stockholm",
+)
+# "Kun je mijn buurman aangeven?": a request to do something, not a question about the report.
+_ACTION = re.compile(
+    r"^\s*(kun|kunt|kan|wil|wilt) (je|jij|u) (mij |me |voor mij )?(\w+ ){0,4}"
+    r"(aangeven|melden|regelen|doorgeven|bellen|mailen|sturen|helpen|aanvragen|indienen)\b|"
+    r"^\s*(can|could|would) you (please )?(report|file|call|send|contact|book|arrange)\b",
+    re.IGNORECASE,
 )
 # "Wie is de burgemeester?": the report names no persons.
 _PERSON = re.compile(
@@ -100,6 +107,8 @@ def pre_check(question: str, known_years: frozenset[int]) -> Refusal | None:
         return Refusal("opinion")
     if _PERSON.search(question):
         return Refusal("person")
+    if _ACTION.search(question):
+        return Refusal("action")
     outside = years_outside(question, known_years)
     if outside:
         return Refusal("year", str(outside[0]))

@@ -18,11 +18,15 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from typing import Literal
 
 from ingest.tables import TOTAL, Table
 
-Operation = Literal["value", "max", "min", "top", "diff", "share", "target"]
+Operation = Literal[
+    "value", "max", "min", "top", "diff", "share", "target", "filter", "explain"
+]
+Comparison = Literal[">", "<", "=", ">=", "<="]
 
 CROSS_TOPIC = "cross"
 MONEY_TOPIC = "money"
@@ -375,6 +379,12 @@ _HEAD_SYNONYMS = {
         "feels safe",
         "voelen zich veilig",
         "veilig voelen",
+        "veiliger",
+        "veiligst",
+        "onveiliger",
+        "veiligheidsbeleving",
+        "safer",
+        "safest",
     ),
 }
 _DISCRIMINATOR_SYNONYMS = {
@@ -473,6 +483,9 @@ _SHARE_PHRASES = (
     "fraction",
 )
 _DIFF_PHRASES = (
+    "scheelt",
+    "scheelde",
+    "schelen",
     "verschil",
     "verschilde",
     "verschillen",
@@ -650,6 +663,197 @@ _RELATIVE_YEARS = (
     (("vorig jaar", "vorige jaar", "afgelopen jaar", "last year", "past year"), 0),
     (("dit jaar", "this year"), 0),
 )
+# "Welke kosten…", "wat voor woonoverlast…": these ask what kind, not how much.
+_KIND_PHRASES = (
+    "wat voor",
+    "welk soort",
+    "welke soort",
+    "welke soorten",
+    "welke vormen",
+    "welke vorm",
+    "what kind of",
+    "what kinds of",
+    "what sort of",
+    "what sorts of",
+    "what type of",
+    "what types of",
+    "which kind of",
+    "which kinds of",
+)
+_KIND_OF_MEASURE = re.compile(
+    r" (?:welke|which|what) (?:kosten|lasten|uitgaven|bestedingen|baten|inkomsten|opbrengsten"
+    r"|costs|expenses|expenditure|income|revenues) "
+)
+# Quantity words that keep a "welke kosten"-question a figure question.
+_AMOUNT_PHRASES = (
+    "hoeveel",
+    "hoe hoog",
+    "hoe groot",
+    "bedrag",
+    "bedragen",
+    "how much",
+    "how many",
+    "how high",
+    "amount",
+)
+# Things a question can ask about a table subject that are no figure of any table.
+_NON_FIGURE_WORDS = (
+    "telefoonnummer",
+    "telefoon",
+    "nummer bellen",
+    "bellen",
+    "adres",
+    "e mail",
+    "email",
+    "mailadres",
+    "website",
+    "contactgegevens",
+    "contact opnemen",
+    "bereikbaar",
+    "bereiken",
+    "openingstijden",
+    "wie",
+    "waar kan ik",
+    "hoe kan ik",
+    "hoe meld ik",
+    "phone",
+    "phone number",
+    "address",
+    "contact",
+    "who",
+    "where can i",
+    "how can i",
+    "how do i",
+)
+# Words that make a question about the cross table ask for a figure.
+_FIGURE_CUES = (
+    "hoeveel",
+    "aantal",
+    "aantallen",
+    "totaal",
+    "totale",
+    "cijfer",
+    "cijfers",
+    "getal",
+    "getallen",
+    "tabel",
+    "how many",
+    "how much",
+    "number",
+    "numbers",
+    "figure",
+    "figures",
+    "total",
+    "count",
+)
+# "Waar komt dat saldo door?": the parts a money figure is made of.
+_EXPLAIN_PHRASES = (
+    "waar komt",
+    "waar kwam",
+    "hoe komt",
+    "hoe kwam",
+    "waardoor",
+    "waarom",
+    "verklaring",
+    "verklaart",
+    "opgebouwd",
+    "opbouw",
+    "samenstelling",
+    "bestaat uit",
+    "why",
+    "how come",
+    "explain",
+    "explains",
+    "made up",
+    "composed",
+)
+# Words pointing back at the previous answer ("dat saldo", "daarvan").
+_ANAPHORA = (
+    "dat",
+    "die",
+    "deze",
+    "dit",
+    "daarvan",
+    "ervan",
+    "hiervan",
+    "daarbij",
+    "that",
+    "this",
+    "those",
+    "these",
+    "them",
+    "it",
+)
+# "Onder de begroting", "above target": the gap between realisation and budget.
+_BUDGET_GAP = re.compile(
+    r" (?:onder|boven|beneden|below|under|above|over|within|binnen) (?:de |het |the )?"
+    r"(?:begroting|begrote|streefwaarde|streefcijfer|doel|norm|target|budget)"
+)
+# Selections over a group: "welke wijken hadden geen …", "welke doelstelling had een positief …".
+_SIGN_PREDICATES: tuple[tuple[tuple[str, ...], Comparison], ...] = (
+    (("positief", "positieve", "positive", "boven nul", "above zero", "overschot"), ">"),
+    (("negatief", "negatieve", "negative", "onder nul", "below zero", "tekort"), "<"),
+    (("geen", "nul", "zero", "none", "no"), "="),
+)
+_THRESHOLD = re.compile(
+    r" (?P<op>meer dan|minder dan|hoger dan|lager dan|boven de|onder de|boven|onder|"
+    r"minstens|ten minste|tenminste|minimaal|maximaal|hooguit|ten hoogste|"
+    r"more than|fewer than|less than|higher than|lower than|above|below|over|under|"
+    r"at least|at most) (?P<n>\d+(?:[.,]\d+)?) "
+)
+_THRESHOLD_OPS: dict[str, Comparison] = {
+    "meer dan": ">",
+    "hoger dan": ">",
+    "boven de": ">",
+    "boven": ">",
+    "more than": ">",
+    "higher than": ">",
+    "above": ">",
+    "over": ">",
+    "minder dan": "<",
+    "lager dan": "<",
+    "onder de": "<",
+    "onder": "<",
+    "fewer than": "<",
+    "less than": "<",
+    "lower than": "<",
+    "below": "<",
+    "under": "<",
+    "minstens": ">=",
+    "ten minste": ">=",
+    "tenminste": ">=",
+    "minimaal": ">=",
+    "at least": ">=",
+    "maximaal": "<=",
+    "hooguit": "<=",
+    "ten hoogste": "<=",
+    "at most": "<=",
+}
+# Case nouns that Dutch glues to a table word: "woonoverlastcasussen", "corporatiezaken".
+_CASE_SUFFIXES = ("casussen", "casuistiek", "casus", "zaken", "dossiers", "dossier")
+# Other wijken and buurten of the municipality: named in a question, they are places
+# the tables do not list (the tables' own wijken are taken from the tables).
+_OTHER_PLACES = (
+    "driemanspolder",
+    "palenstein",
+    "stadshart",
+    "lansinghage",
+    "bleizo",
+    "oranjewijk",
+    "dorp",
+    "oude dorp",
+    "rokkeveen oost",
+    "rokkeveen west",
+    "buytenwegh de leyens",
+    "meerzicht oost",
+    "meerzicht west",
+    "noordhove oost",
+    "noordhove west",
+    "oosterheem noord",
+    "oosterheem zuid",
+    "seghwaert noord",
+    "seghwaert zuid",
+)
 _YEAR = re.compile(r"\b(19\d{2}|20\d{2})\b")
 _GOAL_CODE = re.compile(r"\b(\d+)\.(\d+)\b")
 _GOAL_NUMBER = re.compile(r"\b(?:doelstelling|doel|goal|objective)\s+(\d+)\b")
@@ -662,16 +866,41 @@ _UNKNOWN_PLACE = re.compile(
 
 
 def normalise(text: str) -> str:
-    """Lower case, accents off, punctuation to spaces (keeping "5.2", "%" and "-" in words)."""
+    """Lower case, accents off, punctuation and hyphens to spaces (keeping "5.2" and "%")."""
     text = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
     text = re.sub(r"(?<=\d)[.,](?=\d)", "\x00", text)
     text = re.sub(r"[^a-z0-9%\x00\-]+", " ", text)
-    text = re.sub(r"(?<![a-z])-|-(?![a-z])", " ", text)
+    text = text.replace("-", " ")
     return " " + re.sub(r"\s+", " ", text.replace("\x00", ".")).strip() + " "
 
 
+def _spaced(phrase: str) -> str:
+    """A phrase as it appears in normalised text: hyphens are spaces there."""
+    return f" {phrase.replace('-', ' ')} "
+
+
 def _has(text: str, phrases: Iterable[str]) -> bool:
-    return any(f" {p} " in text for p in phrases)
+    return any(_spaced(p) in text for p in phrases)
+
+
+def _split_compounds(text: str, prefixes: Iterable[str]) -> str:
+    """ "woonoverlastcasussen" → "woonoverlast casussen", "corporatiezaken" → "corporatie zaken".
+
+    Any word ending in "casussen" is split (the noun is unambiguous); the shorter case
+    nouns only after a known table word, so "rechtszaken" stays whole.
+    """
+    known = set(prefixes)
+
+    def split(match: re.Match[str]) -> str:
+        word = match.group()
+        for suffix in _CASE_SUFFIXES:
+            head = word[: -len(suffix)]
+            if word.endswith(suffix) and len(head) >= 4:
+                if suffix == "casussen" or head in known or head.rstrip("s") in known:
+                    return f"{head} {suffix}"
+        return word
+
+    return re.sub(r"[a-z]+", split, text)
 
 
 @dataclass(frozen=True)
@@ -687,6 +916,7 @@ class TableQuery:
     wants_sum: bool = False
     base_dims: tuple[str, ...] = ()  # for shares: dimensions that stay in the denominator
     unknown: tuple[tuple[str, str], ...] = ()  # (what, value) the tables do not have
+    predicate: tuple[Comparison, Decimal] | None = None  # for "filter": keep value <op> n
 
     def values(self, dim: str) -> tuple[str, ...]:
         """The values asked for one dimension (empty when left open)."""
@@ -716,6 +946,9 @@ class _Parsed:
     followup: bool
     blocked: bool
     words: int
+    predicate: tuple[Comparison, Decimal] | None = None
+    anaphora: bool = False
+    text: str = ""
 
 
 @dataclass
