@@ -43,11 +43,11 @@ from service.tables import TableAnswerer
 log = logging.getLogger(__name__)
 
 # Weights of the sentence score; set by measuring on evals/questions.jsonl.
-W_LEXICAL = 0.6
+W_LEXICAL = 1.0
 W_PASSAGE = 0.15
-W_NUMBER = 0.2
+W_NUMBER = 0.1
 W_SECTION = 0.5  # a heading's words count half: "Ondermijning" covers its sentences
-W_CONTEXT = 0.7  # "Dit is een stijging van 30,8%" is about the sentence before it
+W_CONTEXT = 0.5  # "Dit is een stijging van 30,8%" is about the sentence before it
 W_CARRIED = 0.5  # a follow-up's carried topic counts half of what the new turn asks
 # Below both of these, nothing in the report answers the question.
 # A sentence supports an answer when lexical coverage + DENSE_WEIGHT * (cosine - DENSE_CENTRE)
@@ -82,6 +82,8 @@ _ASKS_SHARE = re.compile(
     r"hoeveel meer|hoeveel minder|how much)\b",
     re.IGNORECASE,
 )
+_ASKS_PERCENT = re.compile(r"\b(procent|percentage|percent)\b|%", re.IGNORECASE)
+_PERCENT = re.compile(r"\d\s*%|\bprocent\b", re.IGNORECASE)
 _MONEY = re.compile(r"€\s*\d|\b\d[\d.,]*\s*(mln|miljoen|euro)\b", re.IGNORECASE)
 
 
@@ -312,6 +314,11 @@ class Assistant:
             if wants.search(following.text) and _refers_back(following.text):
                 chosen.append(Candidate(best + 1, candidates[0].score, 0.0, 0.0))
                 needs_amount = False
+        top = {c.index for c in candidates[:4]}
+        if len(chosen) == 1 and following and best + 1 in top:
+            # Two neighbours both ranking high: the answer runs over both sentences.
+            if following.section == sentences[best].section:
+                chosen.append(next(c for c in candidates[:4] if c.index == best + 1))
         for other in candidates[1:3]:
             if len(chosen) > 1:
                 break
@@ -400,6 +407,8 @@ def _wanted_amount(question: str) -> re.Pattern[str] | None:
         r"\b(wat|hoeveel) (kost|kostte|heeft .* gekost)", question, re.IGNORECASE
     ):
         return _MONEY
+    if _ASKS_PERCENT.search(question):
+        return _PERCENT
     if _ASKS_COUNT.search(question) and not _ASKS_SHARE.search(question):
         return _COUNT
     return _QUANTITY if _ASKS_NUMBER.search(question) else None

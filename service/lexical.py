@@ -206,7 +206,7 @@ class Lexicon:
             reverse=True,
         )
         self._stems = frozenset(
-            t for w in self.vocabulary for t in (stem(w), *(stem(p) for p, _ in self.compound_parts(w)))
+            t for w in self.vocabulary for t in self._word_terms(w, query=False)
         )
         self._by_first: dict[str, list[str]] = {}
         for w in self.vocabulary:

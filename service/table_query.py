@@ -23,9 +23,7 @@ from typing import Literal
 
 from ingest.tables import TOTAL, Table
 
-Operation = Literal[
-    "value", "max", "min", "top", "diff", "share", "target", "filter", "explain"
-]
+Operation = Literal["value", "max", "min", "top", "diff", "share", "target", "filter", "explain"]
 Comparison = Literal[">", "<", "=", ">=", "<="]
 
 CROSS_TOPIC = "cross"
@@ -228,6 +226,9 @@ _TERMS: list[tuple[tuple[str, ...], str, tuple[str, ...]]] = [
         (
             "lasten",
             "kosten",
+            "kostte",
+            "kostten",
+            "gekost",
             "uitgaven",
             "uitgegeven",
             "besteed",
@@ -840,19 +841,8 @@ _OTHER_PLACES = (
     "lansinghage",
     "bleizo",
     "oranjewijk",
-    "dorp",
     "oude dorp",
-    "rokkeveen oost",
-    "rokkeveen west",
-    "buytenwegh de leyens",
-    "meerzicht oost",
-    "meerzicht west",
-    "noordhove oost",
-    "noordhove west",
-    "oosterheem noord",
-    "oosterheem zuid",
-    "seghwaert noord",
-    "seghwaert zuid",
+    "dorp",
 )
 _YEAR = re.compile(r"\b(19\d{2}|20\d{2})\b")
 _GOAL_CODE = re.compile(r"\b(\d+)\.(\d+)\b")
@@ -895,12 +885,32 @@ def _split_compounds(text: str, prefixes: Iterable[str]) -> str:
         word = match.group()
         for suffix in _CASE_SUFFIXES:
             head = word[: -len(suffix)]
-            if word.endswith(suffix) and len(head) >= 4:
-                if suffix == "casussen" or head in known or head.rstrip("s") in known:
-                    return f"{head} {suffix}"
+            known_head = suffix == "casussen" or head in known or head.rstrip("s") in known
+            if word.endswith(suffix) and len(head) >= 4 and known_head:
+                return f"{head} {suffix}"
         return word
 
     return re.sub(r"[a-z]+", split, text)
+
+
+def _predicate(text: str) -> tuple[Comparison, Decimal] | None:
+    """The selection of a "which …" question: "meer dan 30" → (">", 30), "geen" → ("=", 0)."""
+    match = _THRESHOLD.search(text)
+    if match:
+        return _THRESHOLD_OPS[match.group("op")], Decimal(match.group("n").replace(",", "."))
+    for phrases, comparison in _SIGN_PREDICATES:
+        if _has(text, phrases):
+            return comparison, Decimal(0)
+    return None
+
+
+def _asks_no_figure(text: str, group_by: str | None) -> bool:
+    """ "Welke kosten…", "wat voor overlast…", "het telefoonnummer van…": no table figure asked."""
+    if _has(text, _NON_FIGURE_WORDS):
+        return True
+    if group_by is not None or _has(text, _AMOUNT_PHRASES):
+        return False
+    return _has(text, _KIND_PHRASES) or _KIND_OF_MEASURE.search(text) is not None
 
 
 @dataclass(frozen=True)
@@ -964,6 +974,7 @@ class _Vocabulary:
     money_ids: tuple[str, ...] = ()
     report_year: int | None = None
     fuzzy: dict[str, tuple[str, str]] = field(default_factory=dict)  # word → (dim, value)
+    compound_heads: set[str] = field(default_factory=set)  # words a case noun can follow
 
 
 def _stem(word: str) -> str:
@@ -1025,6 +1036,9 @@ class QueryParser:
                     vocab.fuzzy.setdefault(word, ("head", head))
         for word in ("woonoverlast",):
             vocab.fuzzy[word] = ("anchor", CROSS_TOPIC)
+        single = [p for phrases, _, _ in _TERMS for p in phrases] + list(_CROSS_ANCHORS)
+        single += [w for synonyms in _HEAD_SYNONYMS.values() for w in synonyms]
+        vocab.compound_heads = {p for p in single if " " not in p and "-" not in p}
         return vocab
 
     @staticmethod
@@ -1048,8 +1062,8 @@ class QueryParser:
 
     # -- one turn -----------------------------------------------------------------------
     def _parse(self, question: str) -> _Parsed:
-        text = normalise(question)
         vocab = self.vocab
+        text = _split_compounds(normalise(question), vocab.compound_heads)
         filters: dict[str, list[str]] = {}
         positions: dict[str, int] = {}
         value_positions: dict[tuple[str, str], int] = {}
@@ -1108,7 +1122,7 @@ class QueryParser:
             if re.search(pattern, blanked) and code in vocab.goals:
                 add("doelstelling", [code], blanked.find(f" {word} "))
         for phrase, dim, values in terms:
-            for match in re.finditer(rf" {re.escape(phrase)} ", blanked):
+            for match in re.finditer(re.escape(_spaced(phrase)), blanked):
                 if dim == "type" and target and phrase in ("doel", "target"):
                     continue
                 add(dim, values, match.start())
@@ -1155,9 +1169,15 @@ class QueryParser:
             if any(normal in phrases for phrases, _, _ in _TERMS):
                 continue
             unknown.append(("wijk", name))
+        named = {normalise(name).strip() for kind, name in unknown if kind == "wijk"}
+        for place in _OTHER_PLACES:
+            if _has(blanked, (place,)) and place not in vocab.wijken and place not in named:
+                unknown.append(("wijk", place.title()))
+                named.add(place)
 
         group_by = next((dim for phrases, dim in _GROUP_PHRASES if _has(text, phrases)), None)
         operation: Operation | None = None
+        predicate = _predicate(text) if group_by else None
         top_n = None
         top = _TOP.search(text)
         if top:
@@ -1166,9 +1186,17 @@ class QueryParser:
             top_n = int(raw) if raw.isdigit() else _NUMBER_WORDS.get(raw, 3)
         elif target:
             operation = "target"
+        elif predicate is not None:
+            operation = "filter"
         elif _has(text, _SHARE_PHRASES):
             operation = "share"
-        elif _has(text, _DIFF_PHRASES) or _has(text, _CHANGE_PHRASES):
+        elif _has(text, _EXPLAIN_PHRASES):
+            operation = "explain"
+        elif (
+            _has(text, _DIFF_PHRASES)
+            or _has(text, _CHANGE_PHRASES)
+            or _BUDGET_GAP.search(text) is not None
+        ):
             operation = "diff"
         elif _has(text, _MAX_WORDS):
             operation = "max"
@@ -1189,6 +1217,19 @@ class QueryParser:
         year_topic = bool(table_ids) and all(t in vocab.year_tables for t in table_ids)
         if year_topic and blocked and not safety:
             topic, table_ids = None, ()
+        if topic == CROSS_TOPIC and not (
+            filters
+            or unknown
+            or operation
+            or group_by
+            or cases
+            or cross_hint
+            or _has(text, _FIGURE_CUES)
+        ):
+            # "Wat doet het team Woonoverlast?": the subject of a table, but no figure asked.
+            topic, table_ids = None, ()
+        if _asks_no_figure(text, group_by):
+            topic, table_ids, blocked = None, (), True
         if topic == MONEY_TOPIC:
             # Goal names ("veiligheid in de wijk") only mean a goal in a money question.
             self._goal_names(text, filters, positions)
@@ -1206,6 +1247,9 @@ class QueryParser:
             followup=text.lstrip().startswith(_FOLLOWUP_STARTS) or text.strip() in {"en", "and"},
             blocked=blocked,
             words=len(text.split()),
+            predicate=predicate,
+            anaphora=_has(text, _ANAPHORA) and len(text.split()) <= 8,
+            text=text,
         )
 
     def _goal_names(
@@ -1227,8 +1271,9 @@ class QueryParser:
         """Dimensions named inside "percentage van de … (was|waren)" stay in the denominator."""
         match = re.search(
             r" (?:van|of) (?:de |alle |the |all )?(?P<base>.+?) "
-            r"(?:was|waren|is|zijn|ging|gingen|betrof|betroffen|lag|lagen|kwam|kwamen|were|are|went)"
-            r" ",
+            r"(?:was|waren|is|zijn|ging|gingen|betrof|betroffen|lag|lagen|kwam|kwamen|zat|zaten|"
+            r"zit|zitten|viel|vielen|valt|vallen|hoorde|hoorden|were|are|went|fell|involved|"
+            r"concerned|belonged) ",
             text,
         )
         if not match:
@@ -1290,13 +1335,25 @@ class QueryParser:
         """Pick the year table(s) whose distinguishing words the question uses."""
         if len(candidates) <= 1:
             return candidates
-        hits = []
-        for tid in candidates:
-            words = self.vocab.year_tables[tid][1]
-            synonyms = {s for w in words for s in _DISCRIMINATOR_SYNONYMS.get(w, (w,))}
-            if _has(text, synonyms):
-                hits.append(tid)
-        return hits or candidates
+        return [tid for tid in candidates if self._names_table(tid, text)] or candidates
+
+    def _names_table(self, table_id: str, text: str) -> bool:
+        """Whether the text uses a word that sets this year table apart from its siblings."""
+        words = self.vocab.year_tables[table_id][1]
+        synonyms = {s for w in words for s in _DISCRIMINATOR_SYNONYMS.get(w, (w,))}
+        return _has(text, synonyms)
+
+    def _sibling(self, context: TableQuery, text: str) -> tuple[str, ...] | None:
+        """ "En voor de stad?" after the buurt rating: the sibling year table(s) the text names."""
+        ids = [t for t in context.table_ids if t in self.vocab.year_tables]
+        if not ids:
+            return None
+        heads = {self.vocab.year_tables[t][0] for t in ids}
+        family = [tid for tid, (head, _) in self.vocab.year_tables.items() if head in heads]
+        if len(family) < 2:
+            return None
+        hits = tuple(tid for tid in family if self._names_table(tid, text))
+        return hits if hits and set(hits) != set(ids) else None
 
     @staticmethod
     def _explicit(
@@ -1320,16 +1377,25 @@ class QueryParser:
         context: TableQuery | None = None
         for turn in history:
             context = self._step(context, turn)
-        return self._step(context, question)
+        query = self._step(context, question)
+        if query is not None and query.operation == "explain" and query.topic != MONEY_TOPIC:
+            # Why a count rose or fell is told in the text, not in a table.
+            return None
+        return query
 
     def _step(self, context: TableQuery | None, text: str) -> TableQuery | None:
         parsed = self._parse(text)
         if parsed.topic is not None:
-            if context is not None and parsed.followup and parsed.topic == context.topic:
+            refers_back = parsed.followup or parsed.anaphora
+            if context is not None and refers_back and parsed.topic == context.topic:
                 return self._merge(context, parsed)
             return self._fresh(parsed)
         if parsed.blocked or context is None:
             return None
+        sibling = self._sibling(context, parsed.text)
+        if sibling is not None and (parsed.followup or parsed.words <= 6):
+            topic = sibling[0] if len(sibling) == 1 else "|".join(sibling)
+            return self._merge(replace(context, topic=topic, table_ids=sibling), parsed)
         has_dims = bool(parsed.filters or parsed.unknown or parsed.operation or parsed.group_by)
         if has_dims and (parsed.followup or parsed.words <= 6):
             return self._merge(context, parsed)
@@ -1346,6 +1412,7 @@ class QueryParser:
             wants_sum=parsed.wants_sum,
             base_dims=parsed.base_dims,
             unknown=parsed.unknown,
+            predicate=parsed.predicate,
         )
 
     def _merge(self, context: TableQuery, parsed: _Parsed) -> TableQuery:
@@ -1359,6 +1426,7 @@ class QueryParser:
                 group_by=parsed.group_by or query.group_by,
                 top_n=parsed.top_n,
                 base_dims=parsed.base_dims,
+                predicate=parsed.predicate,
             )
         elif query.group_by and query.group_by in parsed.filters:
             query = replace(query, operation="value", group_by=None, top_n=None)

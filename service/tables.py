@@ -176,8 +176,9 @@ class TableAnswerer:
         if not tables:
             return None
         draft = _Draft()
-        for table in tables:
-            self._answer_table(draft, table, query, language)
+        if not self._compare_tables(draft, tables, query, language):
+            for table in tables:
+                self._answer_table(draft, table, query, language)
         if draft.route == "table":
             self._mention_discrepancies(draft, language)
         logger.info(
@@ -205,6 +206,10 @@ class TableAnswerer:
             self._target(draft, table, query, lang)
         elif operation in ("max", "min", "top"):
             self._rank(draft, table, query, lang)
+        elif operation == "filter" and query.predicate is not None:
+            self._select(draft, table, query, lang)
+        elif operation == "explain" and table.kind == "financial_totals":
+            self._explain(draft, table, query, lang)
         elif (operation == "diff" and self._diff(draft, table, query, lang)) or (
             operation == "share" and self._share(draft, table, query, lang)
         ):
@@ -626,6 +631,185 @@ class TableAnswerer:
             draft.use(figure, table)
         return True
 
+    def _compare_tables(
+        self, draft: _Draft, tables: Sequence[Table], query: TableQuery, lang: Language
+    ) -> bool:
+        """Two sibling year tables compared ("veiliger in de buurt of in de stad?")."""
+        comparing = query.operation in ("diff", "max", "min")
+        year_tables = all(t.kind == "target_vs_realisation" for t in tables)
+        if len(tables) != 2 or not comparing or not year_tables:
+            return False
+        if any(self._missing(t, query, lang) for t in tables):
+            return False
+        if len({t.unit for t in tables}) != 1:
+            return False
+        nl = lang == "nl"
+        kind = query.values("type")[0] if len(query.values("type")) == 1 else "realisatie"
+        year = query.values("jaar")[0] if len(query.values("jaar")) == 1 else str(tables[0].year)
+        sides: list[tuple[Table, TableRow, TableCell]] = []
+        for table in tables:
+            row = next((r for r in table.rows if r.key == kind), None)
+            cell = next((c for c in row.cells if c.dim("jaar") == year), None) if row else None
+            if row is None or cell is None:
+                return False
+            sides.append((table, row, cell))
+        for table, row, cell in sides:
+            draft.sentences.append(
+                f"{_subject(table)}, {_w(lang, kind)} {year}: {format_number(cell.value)}."
+            )
+            draft.cells.append(cell)
+            draft.cite(table, [row])
+        a, b = sides[0][2], sides[1][2]
+        if a.value == b.value:
+            draft.sentences.append(
+                f"Dat is gelijk ({format_number(a.value)})."
+                if nl
+                else f"They are equal ({format_number(a.value)})."
+            )
+            return True
+        (high_t, _, high), (low_t, _, low) = sides if a.value > b.value else sides[::-1]
+        gap = format_number(high.value - low.value)
+        calc = f"{format_number(high.value)} − {format_number(low.value)} = {gap}"
+        draft.sentences.append(
+            f"Het hoogst is '{_subject(high_t)}', {gap} hoger dan '{_subject(low_t)}': {calc}."
+            if nl
+            else f"Highest is '{_subject(high_t)}', {gap} higher than '{_subject(low_t)}': {calc}."
+        )
+        return True
+
+    def _select(self, draft: _Draft, table: Table, query: TableQuery, lang: Language) -> None:
+        """The groups whose figure passes the question's test ("wijken zonder …", "positief")."""
+        assert query.predicate is not None
+        nl = lang == "nl"
+        comparison, threshold = query.predicate
+        default = {
+            "target_vs_realisation": "jaar",
+            "financial_totals": "doelstelling",
+        }.get(table.kind, table.row_dimension)
+        group = query.group_by or default
+        if group not in (table.row_dimension, *table.column_dimensions):
+            group = default
+        if table.kind == "target_vs_realisation" and not query.values("type"):
+            query = query.with_filter("type", ("realisatie",))
+        if table.kind == "financial_totals" and not query.values("kolom"):
+            query = query.with_filter("kolom", ("saldo",))
+        kolom = query.values("kolom")[0] if query.values("kolom") else None
+        candidates = (
+            list(query.values(group)) if len(query.values(group)) > 1 else _values(table, group)
+        )
+        scored: list[tuple[str, Figure]] = []
+        for value in candidates:
+            figure = self._figure(table, query.with_filter(group, (value,)))
+            if figure is not None:
+                scored.append((value, figure))
+        if not scored:
+            self._value(draft, table, query, lang)
+            return
+
+        def measure(figure: Figure) -> Decimal:
+            return abs(figure.value) if kolom in OUTFLOW_COLUMNS else figure.value
+
+        chosen = [(v, f) for v, f in scored if _passes(measure(f), comparison, threshold)]
+        describe = self._describe(table, query.with_filter(group, ()), lang)
+        if table.kind == "financial_totals":
+            describe = _join([_w(lang, k) for k in query.values("kolom")], lang) or describe
+        test = _test_words(comparison, threshold, describe, lang)
+        plural = _PLURALS[lang].get(group, group)
+        if chosen:
+            named = [
+                f"{self._side(table, group, v, lang)}: {self._number(table, f.value, lang, kolom)}"
+                for v, f in chosen
+            ]
+            listing = "; ".join(named)
+            draft.sentences.append(f"{_cap(plural)} {test} in {table.year}: {listing}.")
+            shown = chosen
+        else:
+            closest = sorted(
+                scored, key=lambda item: measure(item[1]), reverse=comparison in (">", ">=")
+            )[0]
+            value, figure = closest
+            name = self._side(table, group, value, lang)
+            amount = self._number(table, figure.value, lang, kolom)
+            draft.sentences.append(
+                f"Geen enkele {_SINGULARS['nl'].get(group, group)} {test} in {table.year}. "
+                f"Het dichtst in de buurt: {name} ({amount})."
+                if nl
+                else f"No {_SINGULARS['en'].get(group, group)} {test} in {table.year}. "
+                f"Closest: {name} ({amount})."
+            )
+            shown = [closest]
+        for _, figure in shown:
+            if figure.calculation:
+                draft.sentences.append(f"({figure.calculation})")
+            draft.use(figure, table)
+
+    def _explain(self, draft: _Draft, table: Table, query: TableQuery, lang: Language) -> None:
+        """What a money row is made of: lasten, baten and reserves, adding up to the saldo."""
+        nl = lang == "nl"
+        goals = query.values("doelstelling") or (TOTAL,)
+        for goal in goals:
+            row = next((r for r in table.rows if r.key == goal), None)
+            if row is None:
+                continue
+            cells = {c.dim("kolom"): c for c in row.cells}
+            saldo = cells.get("saldo")
+            parts = [
+                cells[k] for k in ("lasten", "baten", "toevoegingen", "onttrekkingen") if k in cells
+            ]
+            if saldo is None or not parts:
+                self._listing(draft, table, query.with_filter("doelstelling", (goal,)), lang)
+                continue
+            signed = [
+                (-1 if c.dim("kolom") in OUTFLOW_COLUMNS and c.value > 0 else 1, c) for c in parts
+            ]
+            computed = sum((sign * c.value for sign, c in signed), Decimal(0))
+            calc = _signed_sum(signed) + f" = {format_number(computed)}"
+            name = self._goal_name(table, goal, lang)
+            saldo_text = self._number(table, saldo.value, lang, "saldo")
+            pieces = "; ".join(
+                f"{_w(lang, k)} {self._number(table, c.value, lang, k)}"
+                for c in parts
+                for k in [c.dim("kolom") or ""]
+            )
+            if nl:
+                draft.sentences.append(
+                    f"Het saldo van {name} was in {table.year} {saldo_text}. Het is de optelsom "
+                    f"van {pieces}: {calc}."
+                )
+            else:
+                draft.sentences.append(
+                    f"The balance of {name} was {saldo_text} in {table.year}. It adds up "
+                    f"{pieces}: {calc}."
+                )
+            if computed != saldo.value:
+                draft.sentences.append(
+                    f"De tabel geeft {format_number(saldo.value)}; het verschil is een afronding."
+                    if nl
+                    else f"The table prints {format_number(saldo.value)}; the gap is rounding."
+                )
+            toward = [
+                (sign * c.value, c)
+                for sign, c in signed
+                if sign * c.value != 0 and (sign * c.value > 0) == (saldo.value > 0)
+            ]
+            if toward and saldo.value != 0:
+                _, driver = max(toward, key=lambda item: abs(item[0]))
+                kolom = driver.dim("kolom") or ""
+                amount = self._number(table, driver.value, lang, kolom)
+                sign_word = (
+                    ("positieve" if saldo.value > 0 else "negatieve")
+                    if nl
+                    else ("positive" if saldo.value > 0 else "negative")
+                )
+                draft.sentences.append(
+                    f"Het {sign_word} saldo komt vooral door de {_w(lang, kolom)}: {amount}."
+                    if nl
+                    else f"The {sign_word} balance comes mainly from the {_w(lang, kolom)}: "
+                    f"{amount}."
+                )
+            draft.cells.extend([*parts, saldo])
+            draft.cite(table, [row])
+
     def _side(self, table: Table, dim: str, value: str, lang: Language) -> str:
         if dim == "doelstelling":
             return self._goal_name(table, value, lang)
@@ -821,6 +1005,84 @@ def _values(table: Table, dim: str) -> list[str]:
         if value and value != TOTAL and value not in seen:
             seen.append(value)
     return seen
+
+
+_PLURALS = {
+    "nl": {
+        "wijk": "wijken",
+        "doelstelling": "doelstellingen",
+        "eigendom": "woningtypen",
+        "jaar": "jaren",
+        "status": "soorten casussen",
+    },
+    "en": {
+        "wijk": "neighbourhoods",
+        "doelstelling": "goals",
+        "eigendom": "types of housing",
+        "jaar": "years",
+        "status": "kinds of cases",
+    },
+}
+_SINGULARS = {
+    "nl": {
+        "wijk": "wijk",
+        "doelstelling": "doelstelling",
+        "eigendom": "woningtype",
+        "jaar": "jaar",
+        "status": "soort casus",
+    },
+    "en": {
+        "wijk": "neighbourhood",
+        "doelstelling": "goal",
+        "eigendom": "type of housing",
+        "jaar": "year",
+        "status": "kind of case",
+    },
+}
+
+
+def _passes(value: Decimal, comparison: str, threshold: Decimal) -> bool:
+    return {
+        ">": value > threshold,
+        "<": value < threshold,
+        ">=": value >= threshold,
+        "<=": value <= threshold,
+        "=": value == threshold,
+    }[comparison]
+
+
+def _test_words(comparison: str, threshold: Decimal, describe: str, lang: Language) -> str:
+    """ "zonder lopende casussen …", "met een positief saldo", "boven de gevraagde grens".
+
+    The threshold itself comes from the question, not from a table, so it is not repeated
+    as a figure (every number in an answer must be a cited cell or a shown calculation).
+    """
+    nl = lang == "nl"
+    if threshold == 0 and comparison == "=":
+        return f"zonder {describe}" if nl else f"without {describe}"
+    if threshold == 0 and comparison in (">", "<"):
+        positive = comparison == ">"
+        if nl:
+            return f"met een {'positief' if positive else 'negatief'} {describe}"
+        return f"with a {'positive' if positive else 'negative'} {describe}"
+    above = comparison in (">", ">=")
+    if nl:
+        return f"met {describe} {'boven' if above else 'onder'} de gevraagde grens"
+    return f"with {describe} {'above' if above else 'below'} the asked limit"
+
+
+def _signed_sum(parts: Sequence[tuple[int, TableCell]]) -> str:
+    """ "-56 + 0 − 0 + 200": outflows printed positive are subtracted."""
+    text = []
+    for i, (sign, cell) in enumerate(parts):
+        value = format_number(cell.value)
+        if i == 0:
+            text.append(value if sign > 0 else f"−{value}")
+        elif sign < 0:
+            text.append(f"− {value}")
+        else:
+            text.append(f"+ ({value})" if cell.value < 0 else f"+ {value}")
+    return " ".join(text)
 
 
 def _cap(text: str) -> str:

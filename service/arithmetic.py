@@ -1,0 +1,888 @@
+"""Questions that need a small calculation over figures stated in the report's running text.
+
+"Hoeveel meer schade aan afvalbakken dan aan containers?" has no sentence that answers
+it, but two sentences that each hold one operand. `plan_calculation` reads the question
+(rules, no model) into an operation and the phrases its operands refer to;
+`answer_calculation` finds one amount per phrase, computes with `Decimal` and shows the
+sum ("€ 28.122 − € 12.615 = € 15.507") next to the cited sentences. Whenever a step is
+not sure, it returns None and the plain text route answers instead: a wrong calculation
+is worse than a quote.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Literal, Protocol
+
+from service.conversation import detect_language
+from service.grounding import ungrounded_numbers
+from service.knowledge import SentenceUnit
+from service.lexical import EN_TO_NL, fold, is_stopword, stem
+from service.messages import CALCULATION, Language, say
+from service.numbers import format_euro, format_number, format_percent, parse_nl_number
+from service.schemas import AskResponse, Citation
+
+log = logging.getLogger(__name__)
+
+Operation = Literal["difference", "sum", "share", "remainder", "change"]
+Unit = Literal["euro", "count", "percent"]
+
+
+class SentenceFinder(Protocol):
+    """What the calculation needs from the assistant: sentence search and verbatim citing."""
+
+    def find_sentences(self, query: str, k: int) -> list[tuple[SentenceUnit, float]]: ...
+
+    def cite(self, number: int, unit: SentenceUnit) -> Citation: ...
+
+
+@dataclass(frozen=True)
+class CalculationPlan:
+    """What to compute and which phrases of the question name the operands.
+
+    `operands` are in the question's order, except: share is (part, whole), remainder is
+    (whole, part), change is (the one phrase,) compared with `baseline_year` (None: the
+    year before the report's year).
+    """
+
+    operation: Operation
+    operands: tuple[str, ...]
+    measure: tuple[str, ...] = ()  # what is counted or paid: "schade", "jongeren"
+    context: tuple[str, ...] = ()  # other content words: "begeleid", "jaarwisseling"
+    unit: Unit = "count"
+    relative: bool = False  # a change asked "met hoeveel procent"
+    baseline_year: int | None = None
+    language: Language = "nl"
+
+
+# --- reading the question -------------------------------------------------------------------
+
+_PREPOSITIONS = frozenset(
+    "aan bij door van voor via in op met over uit naar tijdens onder binnen "
+    "to at by of for on from with about during among within".split()
+)
+_ARTICLES = frozenset("de het een the a an".split())
+_AUXILIARIES = frozenset(
+    """
+    is zijn was waren werd werden wordt worden heeft hebben had hadden kreeg kregen
+    bedroeg bedraagt kwam kwamen komt ging gingen gaat er lag lagen ligt
+    are were has have did does do got there
+    """.split()
+)
+_FOLLOW_UP = frozenset("daarvan hiervan daarin hierin dat die deze dit that those these it them".split())
+_NOT_OPERAND = re.compile(r"\b(hoe|wat|wie|waar|wanneer|waarom|welke?|how|what|who|where|why|which)\b")
+
+_HOW_MUCH = re.compile(r"\b(hoeveel|how (?:much|many))\b")
+_PREVIOUS = re.compile(
+    r"^(?:in |bij |op |het |de |the |in the )*(?P<prev>vorig jaar|het jaar (?:ervoor|daarvoor)|"
+    r"vorige jaar|het vorige jaar|(?:de )?vorige (?:jaarwisseling|keer|editie)|een jaar eerder|"
+    r"last year|the year before|the previous year|previous year|(?:19|20)\d\d)\b"
+)
+_DIFFERENCE = re.compile(
+    r"\b(?:hoeveel|how (?:much|many))\s+(?:euro\s+|procent\s+|percent\s+)?"
+    r"(?P<dir>meer|minder|hoger|lager|groter|kleiner|more|less|fewer|higher|lower|greater|bigger)"
+    r"\s+(?P<a>.+?)\s+(?:dan|als|than)\s+(?P<b>.+)$"
+)
+_BETWEEN = re.compile(
+    r"\b(?:verschil|difference)\s+(?:in\s+\w+\s+)?(?:tussen|between)\s+(?P<a>.+?)\s+(?:en|and)\s+(?P<b>.+)$"
+)
+_CHANGE = re.compile(
+    r"\b(?:hoeveel|how (?:much|many))\s+(?:euro|procent|procentpunt(?:en)?|percent|"
+    r"percentage ?points?|euros?)?\s*(?:is|zijn|was|waren|heeft|hebben|did|has|have|was|were)\s+"
+    r"(?P<a>.+?)\s+(?P<cue>gestegen|gedaald|toegenomen|afgenomen|gegroeid|veranderd|hoger|lager|"
+    r"rise|risen|rose|increase|increased|grow|grown|fall|fallen|fell|drop|dropped|"
+    r"decrease|decreased|change|changed|go up|gone up|go down|gone down)\b"
+    r"(?:.*?)\b(?:ten opzichte van|t\.?o\.?v\.?|vergeleken met|in vergelijking met|sinds|tegenover|"
+    r"compared to|compared with|relative to|since|from|than|dan)\s+(?P<b>.+)$"
+)
+_SHARE = re.compile(
+    r"\b(?:welk|welke|wat is het|wat was het|hoe groot (?:is|was) het|hoeveel|what|which)\s+"
+    r"(?:deel|aandeel|gedeelte|percentage|procent|share|part|percentage|proportion|fraction|portion)"
+    r"\s+(?:van|of)\s+(?P<whole>.+?)\s+(?P<verb>kwam|kwamen|komt|ging|gingen|gaat|was|waren|is|"
+    r"betrof|betroffen|werd|werden|had|hadden|hield|bestond|viel|vielen|came|went|were|concerned|"
+    r"involved|related|had|consisted)\s+(?P<part>.+)$"
+)
+_REMAINDER_NOTHING = re.compile(
+    r"\b(?:hoeveel|how many)\s+(?P<whole>.+?)\s+(?:hadden|hebben|had|heeft|waren|zijn|was|is|"
+    r"werden|have|has|were)\s+(?:er\s+)?(?:niets|niks|nothing)\s+(?:te maken\s+)?"
+    r"(?P<part>(?:met|to do with)\s+.+?)(?:\s+te\s+maken)?$"
+)
+_REMAINDER_NOT = re.compile(
+    r"\b(?:hoeveel|how many)\s+(?P<whole>.+?)\s+(?:hadden|hebben|had|heeft|waren|zijn|was|is|"
+    r"werden|worden|did|were|are|have|had)\s+(?:er\s+)?(?:nog\s+)?(?:niet|not)\s+(?P<part>.+)$"
+)
+_SUM_CUE = re.compile(
+    r"\b(samen|in totaal|totaal|opgeteld|bij elkaar|bij elkaar opgeteld|gezamenlijk|"
+    r"together|combined|in total|altogether|added up|in all)\b"
+)
+_SHARE_CUE_EN_VERBS = frozenset("came went were was concerned involved related had consisted".split())
+
+# English words a calculation question uses, beyond the retrieval's EN_TO_NL table.
+_EN_EXTRA = {
+    "litter": "afval",
+    "paving": "verharding",
+    "pavement": "verharding",
+    "roads": "verharding",
+    "started": "gestart",
+    "start": "gestart",
+    "trajectories": "trajecten",
+    "trajectory": "trajecten",
+    "programmes": "trajecten",
+    "guided": "begeleid",
+    "supported": "begeleid",
+    "coached": "begeleid",
+    "entrepreneurs": "ondernemers",
+    "conversations": "gesprekken",
+    "talks": "gesprekken",
+    "days": "dagen",
+    "sandbags": "zandzakken",
+    "bags": "zakken",
+    "municipal": "gemeentelijke",
+    "property": "eigendommen",
+    "parking": "foutgeparkeerde",
+    "illegal": "foutgeparkeerde",
+    "share": "percentage",
+}
+_EURO = re.compile(r"€|\b(euro|euros|schade|kosten|kostte|bedrag|uitgegeven|damage|cost|costs|spent|money)\b")
+_PERCENT_POINTS = re.compile(r"procentpunt|percentage ?points?|percentagepunt")
+_RELATIVE = re.compile(r"\b(hoeveel procent|welk percentage|by what percentage|how many percent|what percentage)\b")
+
+
+def plan_calculation(question: str) -> CalculationPlan | None:
+    """The calculation a question asks for, or None when it asks for none (most questions)."""
+    text = _clean(question)
+    if len(_HOW_MUCH.findall(text)) > 1:
+        return None  # two questions in one ("hoeveel ... en bij hoeveel ..."): no single sum
+    language = detect_language(question)
+    for parse in (_plan_share, _plan_remainder, _plan_change, _plan_difference, _plan_sum):
+        plan = parse(text, language)
+        if plan is not None:
+            return plan if _valid(plan) else None
+    return None
+
+
+def _clean(question: str) -> str:
+    text = fold(question)
+    text = re.sub(r"[‘’'`\"“”]", "", text)
+    text = re.sub(r"[?!;:]", " ", text)
+    text = re.sub(r"\s*,\s*", " , ", text)
+    text = re.sub(r"\.(?!\d)", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _content(words: Sequence[str]) -> list[str]:
+    return [
+        w
+        for w in words
+        if w != ","
+        and not is_stopword(w)
+        and w not in _AUXILIARIES
+        and not re.fullmatch(r"(19|20)\d\d|\d+", w)
+    ]
+
+
+def _phrase(words: Sequence[str]) -> str:
+    """An operand phrase without leading prepositions/articles or a trailing clause."""
+    out = list(words)
+    while out and (out[0] in _ARTICLES or out[0] in _PREPOSITIONS or out[0] == ","):
+        out.pop(0)
+    for i, w in enumerate(out):
+        if w in _AUXILIARIES and i > 0:
+            out = out[:i]
+            break
+    while out and (out[-1] in _ARTICLES or out[-1] in _PREPOSITIONS or out[-1] == ","):
+        out.pop()
+    return " ".join(out)
+
+
+def _split_measure(segment: str) -> tuple[list[str], str, list[str]]:
+    """"schade was er aan afvalbakken" -> (["schade"], "afvalbakken", rest words)."""
+    words = segment.split()
+    for i, w in enumerate(words[1:], start=1):
+        if w in _PREPOSITIONS:
+            entity = _phrase(words[i:])
+            rest = words[i + 1 + len(entity.split()) :]
+            return _content(words[:i]), entity, rest
+    entity = _phrase(words)
+    rest = words[len(entity.split()) :]
+    return [], entity, rest
+
+
+def _measure_after_how_much(text: str) -> list[str]:
+    m = re.search(r"\b(?:hoeveel|how (?:much|many))\s+((?:\w+\s+){0,2}?\w+)\b", text)
+    if not m:
+        return []
+    words = [w for w in m.group(1).split() if w not in _AUXILIARIES]
+    return _content(words[:1]) if words else []
+
+
+def _plan_share(text: str, language: Language) -> CalculationPlan | None:
+    m = _SHARE.search(text)
+    if not m:
+        return None
+    whole = _phrase(m.group("whole").split())
+    part_words = m.group("part").split()
+    part = _phrase(part_words)
+    if not whole or not part or whole.split()[0] in _FOLLOW_UP:
+        return None
+    return CalculationPlan(
+        operation="share",
+        operands=(part, whole),
+        unit="euro" if _EURO.search(text) else "count",
+        language=language,
+    )
+
+
+def _plan_remainder(text: str, language: Language) -> CalculationPlan | None:
+    m = _REMAINDER_NOTHING.search(text) or _REMAINDER_NOT.search(text)
+    if not m:
+        return None
+    whole = _phrase(m.group("whole").split())
+    part = " ".join(w for w in m.group("part").split() if w != ",")
+    if not whole or not part or len(whole.split()) > 4:
+        return None
+    return CalculationPlan(
+        operation="remainder",
+        operands=(whole, part),
+        measure=tuple(_content(whole.split())),
+        unit="euro" if _EURO.search(text) else "count",
+        language=language,
+    )
+
+
+def _previous(segment: str) -> tuple[bool, int | None]:
+    """Whether a "than ..." segment names an earlier period, and which year if it says so."""
+    m = _PREVIOUS.match(segment.strip())
+    if not m:
+        return False, None
+    prev = m.group("prev")
+    return True, (int(prev) if prev.isdigit() else None)
+
+
+def _change_plan(text: str, a: str, year: int | None, language: Language) -> CalculationPlan | None:
+    measure, entity, rest = _split_measure(a)
+    if not entity:
+        return None
+    unit: Unit = "euro" if _EURO.search(text) else "count"
+    if _PERCENT_POINTS.search(text):
+        unit = "percent"
+    return CalculationPlan(
+        operation="change",
+        operands=(entity,),
+        measure=tuple(measure),
+        context=tuple(_content(rest)),
+        unit=unit,
+        relative=unit != "percent" and bool(_RELATIVE.search(text)),
+        baseline_year=year,
+        language=language,
+    )
+
+
+def _plan_change(text: str, language: Language) -> CalculationPlan | None:
+    m = _CHANGE.search(text)
+    if not m:
+        return None
+    earlier, year = _previous(m.group("b"))
+    if not earlier:
+        return None
+    return _change_plan(text, m.group("a"), year, language)
+
+
+def _plan_difference(text: str, language: Language) -> CalculationPlan | None:
+    m = _DIFFERENCE.search(text)
+    if m:
+        a, b = m.group("a"), m.group("b")
+    else:
+        m = _BETWEEN.search(text)
+        if not m:
+            return None
+        a, b = m.group("a"), m.group("b")
+    earlier, year = _previous(b)
+    if earlier:
+        return _change_plan(text, a, year, language)
+    measure, entity_a, rest_a = _split_measure(a)
+    b_words = b.split()
+    entity_b = _phrase(b_words)
+    rest_b = b_words[b_words.index(entity_b.split()[0]) + len(entity_b.split()) :] if entity_b else []
+    if not entity_a or not entity_b:
+        return None
+    # "meldingen kreeg handhaving dan de politie": first content word is what is counted.
+    a_content = _content(entity_a.split())
+    if not measure and len(a_content) > 1 and len(_content(entity_b.split())) == 1:
+        measure, entity_a = a_content[:1], " ".join(a_content[1:])
+    # "woonoverlastcasussen dan ondermijningscasussen": the shared head is what is counted.
+    head = _common_head(entity_a, entity_b)
+    if head and not measure:
+        measure = [head]
+    context = _content(rest_a) + _content(rest_b)
+    return CalculationPlan(
+        operation="difference",
+        operands=(entity_a, entity_b),
+        measure=tuple(measure),
+        context=tuple(context),
+        unit="euro" if _EURO.search(text) else ("percent" if _PERCENT_POINTS.search(text) else "count"),
+        language=language,
+    )
+
+
+def _common_head(a: str, b: str) -> str:
+    """The shared end of two one-word compounds: "woonoverlastcasussen"/"...casussen" -> "casussen"."""
+    if " " in a or " " in b:
+        return ""
+    n = 0
+    while n < min(len(a), len(b)) and a[-1 - n] == b[-1 - n]:
+        n += 1
+    return a[-n:] if n >= 4 and n < min(len(a), len(b)) - 2 else ""
+
+
+def _plan_sum(text: str, language: Language) -> CalculationPlan | None:
+    if not _SUM_CUE.search(text) or not _HOW_MUCH.search(text):
+        return None
+    conj = r"(?:en|plus|\+)" if language == "nl" else r"(?:and|plus|\+)"
+    words = text.split()
+    joins = [i for i, w in enumerate(words) if re.fullmatch(conj, w)]
+    if len(joins) != 1:
+        return None
+    j = joins[0]
+    # The list starts after the last preposition before the conjunction.
+    start = next((i for i in range(j - 1, -1, -1) if words[i] in _PREPOSITIONS), None)
+    if start is None:
+        return None
+    cue_words = {"samen", "totaal", "opgeteld", "elkaar", "gezamenlijk", "together", "combined",
+                 "total", "altogether", "all"}
+    end = j + 1
+    while end < len(words) and words[end] not in _AUXILIARIES and words[end] not in cue_words \
+            and words[end] not in _PREPOSITIONS:
+        end += 1
+    items: list[str] = []
+    current: list[str] = []
+    for w in words[start + 1 : end]:
+        if w == "," or w == words[j]:
+            items.append(_phrase(current))
+            current = []
+        else:
+            current.append(w)
+    items.append(_phrase(current))
+    if len(items) < 2 or any(not i or len(i.split()) > 4 or _NOT_OPERAND.search(i) for i in items):
+        return None
+    if any(i.split()[0] in _FOLLOW_UP for i in items):
+        return None
+    head = words[:start]
+    how = next((i for i, w in enumerate(head) if w in ("hoeveel", "many", "much")), None)
+    measure = _content(head[how + 1 :]) if how is not None else []
+    rest = _content(w for w in words[end:] if w not in cue_words)
+    return CalculationPlan(
+        operation="sum",
+        operands=tuple(items),
+        measure=tuple(measure),
+        context=tuple(rest),
+        unit="euro" if _EURO.search(text) else "count",
+        language=language,
+    )
+
+
+def _valid(plan: CalculationPlan) -> bool:
+    """Every operand names something; two operands are never the same phrase."""
+    names = [_content(o.split()) for o in plan.operands]
+    if any(not n for n in names):
+        return False
+    return len({" ".join(n) for n in names}) == len(names)
+
+
+# --- finding the operands ---------------------------------------------------------------------
+
+POOL = 40  # sentences per search: enough to hold a matching sentence's neighbours
+TOP = 10  # of those, the ones considered as an operand's sentence
+MIN_MATCH = 0.5  # an operand's words must be this well covered by its sentence
+TIE = 0.05  # two different amounts this close: not sure, so no calculation
+
+_TOKEN = re.compile(r"[^\W\d_]+|\d+(?:[.,]\d+)*")
+_AMOUNT = re.compile(r"(?<![\w.,/-])\d+(?:[.,]\d+)*(?![\w/]|-\d)")
+_YEAR_MARK = re.compile(r"(?<![\d.,/])((?:19|20)\d\d)(?:\s*[/-]\s*(?:19|20)\d\d)?(?![\d])")
+_NOT_A_FIGURE_AFTER = re.compile(
+    r"^\s*(?:tot\s+\d+\s+)?(?:jaar|jarig|jarigen|januari|februari|maart|april|mei|juni|juli|"
+    r"augustus|september|oktober|november|december|-)",
+    re.IGNORECASE,
+)
+_NOT_A_FIGURE_BEFORE = re.compile(r"(?:doelstelling|tabel|hoofdstuk|artikel|top|peildatum)\s*$", re.I)
+_DELTA_BEFORE = re.compile(
+    r"(?:toename|stijging|daling|afname|groei|verschil|verhoging|verlaging|gestegen|gedaald|"
+    r"toegenomen|afgenomen)\s+(?:van|met)\s*(?:€\s*)?$",
+    re.IGNORECASE,
+)
+_DELTA_AFTER = re.compile(r"^\s*(?:%\s*)?(?:meer|minder|extra)\b", re.IGNORECASE)
+_BACK_REFERENCE = re.compile(r"\bvan\s+(?:die|de|deze|het totaal van)\s*$", re.IGNORECASE)
+_LEANS = re.compile(
+    r"^(?:\S+\s+){0,4}?(?:dit|dat|deze|die|daarvan|hiervan|waarvan|het gaat om|het betreft)\b",
+    re.IGNORECASE,
+)
+_TOTAL = re.compile(r"\b(in totaal|totaal|totale|total)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Amount:
+    """One figure in a sentence, with what the words around it say about it."""
+
+    value: Decimal
+    text: str  # as printed: "€ 12.615", "66%", "54"
+    start: int
+    end: int
+    euro: bool
+    percent: bool
+    year: str | None  # "2023", "2023/2024": the period the figure belongs to, when marked
+    delta: bool  # "een toename van € 11.070", "35 meer": a change, not a level
+    back_reference: bool  # "27 van die 41": the 41 repeats a total
+
+
+@dataclass(frozen=True)
+class Found:
+    """An operand found in the report: its amount and the span to cite."""
+
+    amount: Amount
+    unit: SentenceUnit
+    score: float
+
+
+@dataclass
+class _Operand:
+    phrase: str
+    words: list[str]  # Dutch content words (translated from English)
+    role: Literal["item", "part", "whole"] = "item"
+    others: list[str] = field(default_factory=list)
+
+
+def amounts(text: str) -> list[Amount]:
+    """The figures of a sentence: no years, ages, dates or section numbers."""
+    years = [(m.start(), m.end(), m.group(0).replace(" ", "")) for m in _YEAR_MARK.finditer(text)]
+    found = []
+    for m in _AMOUNT.finditer(text):
+        raw = m.group(0)
+        before, after = text[: m.start()], text[m.end() :]
+        if re.fullmatch(r"(?:19|20)\d\d", raw) and not before.rstrip().endswith("€"):
+            continue
+        if _NOT_A_FIGURE_AFTER.match(after) or _NOT_A_FIGURE_BEFORE.search(before):
+            continue
+        value = parse_nl_number(raw)
+        if value is None:
+            continue
+        euro = bool(re.search(r"€\s*$", before)) or bool(re.match(r"\s*(euro|mln|miljoen)\b", after))
+        percent = bool(re.match(r"\s*(%|procent\b)", after))
+        scale = re.match(r"\s*(mln|miljoen)\b\.?", after)
+        end = m.end() + (scale.end() if scale else 0)
+        if scale:
+            value *= Decimal(10) ** 6
+        start = m.start() - (len(before) - len(before.rstrip()) + 1 if euro and before.rstrip().endswith("€") else 0)
+        if percent:
+            end = m.end() + re.match(r"\s*(%|procent)", after).end()  # type: ignore[union-attr]
+        found.append(
+            Amount(
+                value=value,
+                text=text[start:end],
+                start=start,
+                end=end,
+                euro=euro,
+                percent=percent,
+                year=_year_of(text, m.start(), years),
+                delta=bool(_DELTA_BEFORE.search(before) or _DELTA_AFTER.match(after)),
+                back_reference=bool(_BACK_REFERENCE.search(before)),
+            )
+        )
+    return found
+
+
+def _year_of(text: str, at: int, years: list[tuple[int, int, str]]) -> str | None:
+    """The year marked just before a figure ("2023: € 2.305", "In 2023 was dat 46%")."""
+    before = [y for y in years if y[1] <= at]
+    if before:
+        _, end, year = before[-1]
+        # A closing bracket or a sentence end in between puts the year out of reach.
+        if not re.search(r"\)|[.!?]\s+[A-Z]", text[end:at]):
+            return year
+    after = re.match(r"[^\s]*\s*\(?(?:in\s+)?((?:19|20)\d\d)\b", text[at:])
+    if after and not re.match(r"\d", text[at + after.end() :][:1]):
+        # "46 (2023)", "46 in 2023": only when the year follows straight after the figure.
+        gap = text[at : at + after.start(1)]
+        if len(_TOKEN.findall(gap)) <= 2:
+            return after.group(1)
+    return None
+
+
+def _tokens(text: str) -> list[tuple[str, int]]:
+    return [(fold(m.group(0)), m.start()) for m in _TOKEN.finditer(text)]
+
+
+def _word_score(query: str, word: str) -> float:
+    """How well a sentence word stands for a question word (stems, compounds, typos)."""
+    if len(word) < 3 or len(query) < 3:
+        return 1.0 if query == word else 0.0
+    q, w = stem(query), stem(word)
+    if q == w or query == word:
+        return 1.0
+    if len(q) >= 5 and len(w) >= 5 and (q.startswith(w) or w.startswith(q)):
+        return 0.9
+    if len(q) >= 6 and len(w) >= 6 and difflib.SequenceMatcher(None, q, w).ratio() >= 0.8:
+        return 0.85
+    # Compounds: "detentiejongeren" is a kind of "jongeren"; "handhavingsmeldingen" holds both
+    # "handhaving" and "meldingen".
+    if len(query) >= 4 and word.endswith(query):
+        return 0.8
+    if len(word) >= 4 and query.endswith(word):
+        return 0.6 * len(word) / len(query) + 0.3
+    if len(word) >= 5 and query.startswith(word):
+        return 0.5 * len(word) / len(query) + 0.2
+    return 0.0
+
+
+def _match(query: str, words: Sequence[str]) -> float:
+    return max((_word_score(query, w) for w in words), default=0.0)
+
+
+def _coverage(query_words: Sequence[str], text_words: Sequence[str], heading: Sequence[str]) -> float:
+    """Mean over the query words of their best match (a heading word counts half)."""
+    if not query_words:
+        return 0.0
+    total = 0.0
+    for q in query_words:
+        total += max(_match(q, text_words), 0.5 * _match(q, heading))
+    return total / len(query_words)
+
+
+def _translate(words: Sequence[str], language: Language) -> list[str]:
+    out = []
+    for w in words:
+        for part in w.split("-"):
+            if language == "en":
+                part = _EN_EXTRA.get(part, EN_TO_NL.get(part, part))
+            if part and not is_stopword(part) and part not in _AUXILIARIES:
+                out.append(part)
+    return out
+
+
+def _heading(unit: SentenceUnit) -> list[str]:
+    return [t for t, _ in _tokens(unit.section.rsplit(" > ", 1)[-1])]
+
+
+def _merge(first: SentenceUnit, second: SentenceUnit, source_gap: int) -> SentenceUnit:
+    """One citable span of two neighbouring sentences (the second leans on the first)."""
+    gap = " " * source_gap
+    return SentenceUnit(first.document, first.section, f"{first.text}{gap}{second.text}",
+                        first.start, second.end)
+
+
+def _neighbour_after(unit: SentenceUnit, pool: Sequence[SentenceUnit]) -> SentenceUnit | None:
+    for other in pool:
+        if (other.document == unit.document and other.section == unit.section
+                and 0 <= other.start - unit.end <= 3):
+            return other
+    return None
+
+
+def _report_year(unit: SentenceUnit) -> int | None:
+    years = [int(y) for y in re.findall(r"(?:19|20)\d\d", unit.document)]
+    return max(years) if years else None
+
+
+class _Resolver:
+    """Finds each operand's sentence and amount for one plan."""
+
+    def __init__(self, plan: CalculationPlan, finder: SentenceFinder) -> None:
+        self.plan = plan
+        self.finder = finder
+        lang = plan.language
+        self.measure = _translate(plan.measure, lang)
+        self.context = _translate(plan.context, lang)
+        self.operands = [_Operand(o, _translate(_content(o.split()), lang)) for o in plan.operands]
+        if plan.operation == "share":
+            self.operands[0].role, self.operands[1].role = "part", "whole"
+        elif plan.operation == "remainder":
+            self.operands[0].role, self.operands[1].role = "whole", "part"
+        for op in self.operands:
+            op.others = [w for o in self.operands if o is not op for w in o.words if w not in op.words]
+            if op.role == "whole":
+                # The whole is what the part is a part of: "totale schade" also matches a
+                # sentence about one kind of damage; that sentence names the part, though.
+                op.others = [w for w in op.others if w not in self.measure]
+
+    def search(self, op: _Operand, extra: str = "") -> list[tuple[SentenceUnit, float]]:
+        words = list(dict.fromkeys([*op.words, *self.measure, *self.context]))
+        return self.finder.find_sentences(" ".join(words) + extra, POOL)
+
+    def candidates(self, op: _Operand, hits: list[tuple[SentenceUnit, float]]) -> list[tuple[SentenceUnit, float]]:
+        """The top sentences, each with the sentence after it when the figure is there."""
+        pool = [u for u, _ in hits]
+        top = max((s for _, s in hits), default=1.0) or 1.0
+        out = []
+        for unit, score in hits[:TOP]:
+            out.append((unit, score / top))
+            after = _neighbour_after(unit, pool)
+            if after is not None and _LEANS.match(after.text):
+                out.append((_merge(unit, after, after.start - unit.end), score / top))
+        return out
+
+    def find(self, op: _Operand, taken: Sequence[Found], *, year: str | None = None,
+             near: SentenceUnit | None = None) -> Found | None:
+        hits = self.search(op, " vorig jaar" if year else "")
+        pool = [u for u, _ in hits]
+        known = [w for w in op.words if any(_match(w, [t for t, _ in _tokens(u.text)] + _heading(u)) >= 0.8
+                                             for u in pool)]
+        if not known:
+            return None
+        op_words = known
+        candidates = self.candidates(op, hits)
+        if near is not None:
+            candidates = self._around(near, pool)
+        best: list[Found] = []
+        for unit, rank in candidates:
+            tokens = _tokens(unit.text)
+            words = [t for t, _ in tokens]
+            heading = _heading(unit)
+            own = _coverage(op_words, words, heading) if near is None else 1.0
+            if own < MIN_MATCH:
+                continue
+            other = max((_match(w, words) for w in op.others), default=0.0)
+            context = _coverage(self.context, words, heading) if self.context else 0.0
+            amount, amount_score = self.pick(op, unit, tokens, op_words, taken, year)
+            if amount is None:
+                continue
+            score = own - 0.5 * other + 0.3 * context + 0.2 * rank + amount_score
+            if op.role == "whole" and _TOTAL.search(unit.text):
+                score += 0.2
+            best.append(Found(amount, unit, score))
+        if not best:
+            return None
+        best.sort(key=lambda f: -f.score)
+        first = best[0]
+        rival = next((f for f in best[1:] if f.amount.value != first.amount.value), None)
+        if rival is not None and first.score - rival.score < TIE:
+            log.info("calculation operand ambiguous", extra={"operation": self.plan.operation})
+            return None
+        return first
+
+    def _around(self, unit: SentenceUnit, pool: Sequence[SentenceUnit]) -> list[tuple[SentenceUnit, float]]:
+        """The sentence itself and its neighbours in the same section, for an earlier year's figure."""
+        out = [(unit, 1.0)]
+        ordered = sorted({(u.start, u.end): u for u in [*pool, unit]}.values(), key=lambda u: u.start)
+        same = [u for u in ordered if u.document == unit.document and u.section == unit.section]
+        idx = next((i for i, u in enumerate(same) if u.start <= unit.end <= u.end or u.end == unit.end), None)
+        if idx is None:
+            return out
+        for u in same[idx + 1 : idx + 3]:
+            if u.start - same[idx].end < 400:
+                out.append((u, 0.9))
+        for u in same[max(0, idx - 2) : idx]:
+            if unit.start - u.end < 400 and not (u.start >= unit.start):
+                out.append((u, 0.8))
+        return out
+
+    def pick(self, op: _Operand, unit: SentenceUnit, tokens: list[tuple[str, int]],
+             op_words: Sequence[str], taken: Sequence[Found], year: str | None
+             ) -> tuple[Amount | None, float]:
+        """The figure in a sentence that belongs to the operand, with how clearly it does."""
+        plan = self.plan
+        report_year = _report_year(unit)
+        scored: list[tuple[float, Amount]] = []
+        for a in amounts(unit.text):
+            if plan.unit == "euro" and not a.euro:
+                continue
+            if plan.unit == "percent" and not a.percent:
+                continue
+            if plan.unit == "count" and (a.euro or a.percent):
+                continue
+            if a.delta:
+                continue
+            if any(t.unit.document == unit.document and t.unit.start + t.amount.start == unit.start + a.start
+                   for t in taken):
+                continue
+            if year is not None:
+                if not (a.year and a.year.startswith(year)):
+                    continue
+            elif a.year and report_year and int(a.year[:4]) < report_year:
+                continue  # an earlier year's figure is not this year's operand
+            index = next((i for i, (_, at) in enumerate(tokens) if at >= a.start), len(tokens))
+            after = [t for t, _ in tokens[index + 1 : index + 6]]
+            follows = max((_match(m, after) for m in self.measure), default=0.0)
+            score = 0.6 * (1.0 if follows >= 0.8 else 0.0)
+            score += 0.3 / (1 + self._distance(tokens, index, op_words))
+            if self.context:
+                score += 0.15 / (1 + self._distance(tokens, index, self.context))
+            if a.back_reference and op.role != "whole":
+                score -= 0.5
+            scored.append((score, a))
+        if not scored:
+            return None, 0.0
+        scored.sort(key=lambda s: -s[0])
+        top_score, top = scored[0]
+        if any(s > top_score - TIE and a.value != top.value for s, a in scored[1:]):
+            return None, 0.0
+        return top, top_score
+
+    @staticmethod
+    def _distance(tokens: list[tuple[str, int]], index: int, words: Sequence[str]) -> int:
+        hits = [abs(i - index) for i, (t, _) in enumerate(tokens) if any(_word_score(w, t) >= 0.8 for w in words)]
+        return min(hits, default=20)
+
+
+# --- the answer ---------------------------------------------------------------------------------
+
+_TEXT = {
+    "difference": {
+        "nl": "{items} Dat is bij {first} {result} {more} dan bij {second}.",
+        "en": "{items} That is {result} {more} for {first} than for {second}.",
+    },
+    "sum": {"nl": "{items} Samen is dat {result}.", "en": "{items} Together that is {result}."},
+    "share": {
+        "nl": "{items} Dat is {result} van het totaal.",
+        "en": "{items} That is {result} of the total.",
+    },
+    "remainder": {
+        "nl": "{items} Niet {part}: {result}.",
+        "en": "{items} Not {part}: {result}.",
+    },
+    "change": {
+        "nl": "{items} Dat is {result} {more} dan in {year}.",
+        "en": "{items} That is {result} {more} than in {year}.",
+    },
+}
+_MORE = {
+    ("nl", "euro", True): "hoger", ("nl", "euro", False): "lager",
+    ("nl", "count", True): "meer", ("nl", "count", False): "minder",
+    ("nl", "percent", True): "hoger", ("nl", "percent", False): "lager",
+    ("en", "euro", True): "higher", ("en", "euro", False): "lower",
+    ("en", "count", True): "more", ("en", "count", False): "fewer",
+    ("en", "percent", True): "higher", ("en", "percent", False): "lower",
+}
+_OF_WHICH = {"nl": "Daarvan {part}", "en": "Of which {part}"}
+_IN_YEAR = {"nl": "In {year}", "en": "In {year}"}
+_POINTS = {"nl": "procentpunt", "en": "percentage points"}
+
+
+def answer_calculation(
+    question: str, plan: CalculationPlan, finder: SentenceFinder, language: Literal["nl", "en"]
+) -> AskResponse | None:
+    """A cited answer that shows its calculation, or None when an operand is not certain."""
+    resolver = _Resolver(plan, finder)
+    found = _resolve(resolver)
+    if found is None:
+        return None
+    response = _compose(plan, resolver, found, finder, language)
+    if response is None or ungrounded_numbers(response):
+        return None
+    return response
+
+
+def _resolve(resolver: _Resolver) -> list[Found] | None:
+    plan = resolver.plan
+    ops = resolver.operands
+    if plan.operation == "change":
+        current = resolver.find(ops[0], [])
+        if current is None:
+            return None
+        report_year = _report_year(current.unit)
+        baseline = plan.baseline_year or (report_year - 1 if report_year else None)
+        if baseline is None:
+            return None
+        earlier = resolver.find(ops[0], [current], year=str(baseline), near=current.unit)
+        return [current, earlier] if earlier is not None else None
+    # The part first: a whole is then any larger figure of the same section.
+    order = sorted(range(len(ops)), key=lambda i: ops[i].role == "whole")
+    results: dict[int, Found] = {}
+    for i in order:
+        f = resolver.find(ops[i], list(results.values()))
+        if f is None:
+            return None
+        results[i] = f
+    found = [results[i] for i in range(len(ops))]
+    if plan.operation in ("share", "remainder"):
+        part, whole = (found[0], found[1]) if plan.operation == "share" else (found[1], found[0])
+        if whole.amount.value <= part.amount.value or whole.unit.section != part.unit.section:
+            return None
+    if len({(f.unit.start + f.amount.start) for f in found}) < len(found):
+        return None
+    return found
+
+
+def _show(value: Decimal, unit: Unit) -> str:
+    if unit == "euro":
+        return format_euro(value)
+    if unit == "percent":
+        return f"{format_number(value)}%"
+    return format_number(value)
+
+
+def _label(phrase: str) -> str:
+    return phrase[:1].upper() + phrase[1:]
+
+
+def _compose(plan: CalculationPlan, resolver: _Resolver, found: list[Found], finder: SentenceFinder,
+             language: Language) -> AskResponse | None:
+    citations: list[Citation] = []
+    marks: list[int] = []
+    for f in found:
+        same = next((c for c in citations if c.start <= f.unit.start and f.unit.end <= c.end
+                     and c.document == f.unit.document), None)
+        if same is None:
+            same = finder.cite(len(citations) + 1, f.unit)
+            citations.append(same)
+        marks.append(same.id)
+    values = [f.amount.value for f in found]
+    shown = [_show(v, plan.unit) for v in values]
+    names = [re.sub(r"\d", "", p).strip() for p in plan.operands]
+    more_key = (language, plan.unit)
+    if plan.operation == "sum":
+        result = sum(values, Decimal(0))
+        calc = f"{' + '.join(shown)} = {_show(result, plan.unit)}"
+        items = " ".join(f"{_label(n)}: {s} [{m}]." for n, s, m in zip(names, shown, marks, strict=True))
+        measure = f" {' '.join(plan.measure)}" if plan.unit == "count" and plan.measure else ""
+        text = say(_TEXT["sum"], language, items=items, result=_show(result, plan.unit) + measure)
+    elif plan.operation == "difference":
+        diff = values[0] - values[1]
+        hi, lo = (0, 1) if diff >= 0 else (1, 0)
+        result = abs(diff)
+        result_text = _show(result, plan.unit) if plan.unit != "percent" else \
+            f"{format_number(result)} {_POINTS[language]}"
+        calc = f"{shown[hi]} − {shown[lo]} = {result_text}"
+        items = " ".join(f"{_label(n)}: {s} [{m}]." for n, s, m in zip(names, shown, marks, strict=True))
+        text = say(_TEXT["difference"], language, items=items, result=result_text,
+                   more=_MORE[(*more_key, diff >= 0)], first=names[0], second=names[1])
+    elif plan.operation == "share":
+        part, whole = values
+        pct = part / whole * 100
+        result_text = format_percent(pct, 1)
+        calc = f"{shown[0]} / {shown[1]} = {result_text}"
+        items = f"{_label(names[0])}: {shown[0]} [{marks[0]}]. {_label(names[1])}: {shown[1]} [{marks[1]}]."
+        text = say(_TEXT["share"], language, items=items, result=result_text)
+    elif plan.operation == "remainder":
+        whole, part = values
+        result = whole - part
+        calc = f"{shown[0]} − {shown[1]} = {_show(result, plan.unit)}"
+        items = (f"{_label(names[0])}: {shown[0]} [{marks[0]}]. "
+                 f"{say(_OF_WHICH, language, part=names[1])}: {shown[1]} [{marks[1]}].")
+        text = say(_TEXT["remainder"], language, items=items, part=names[1],
+                   result=_show(result, plan.unit))
+    else:
+        current, earlier = values
+        year = found[1].amount.year or ""
+        diff = current - earlier
+        hi, lo = (0, 1) if diff >= 0 else (1, 0)
+        if plan.relative:
+            if earlier == 0:
+                return None
+            result_text = format_percent(abs(diff) / earlier * 100, 1)
+            calc = f"({shown[hi]} − {shown[lo]}) / {shown[1]} = {result_text}"
+        elif plan.unit == "percent":
+            result_text = f"{format_number(abs(diff))} {_POINTS[language]}"
+            calc = f"{shown[hi]} − {shown[lo]} = {format_number(abs(diff))}"
+        else:
+            result_text = _show(abs(diff), plan.unit)
+            calc = f"{shown[hi]} − {shown[lo]} = {result_text}"
+        items = (f"{_label(names[0])}: {shown[0]} [{marks[0]}]. "
+                 f"{say(_IN_YEAR, language, year=year)}: {shown[1]} [{marks[1]}].")
+        text = say(_TEXT["change"], language, items=items, result=result_text,
+                   more=_MORE[(*more_key, diff >= 0)], year=year)
+    answer = f"{text} {say(CALCULATION, language, calculation=calc)}"
+    return AskResponse(answer=answer, route="text", citations=citations, language=language)
