@@ -74,6 +74,15 @@ QUESTIONS = [
     "hoeveel gevallen van huiselijk geweld?",
     "Hoeveel afgesloten zaken bij eigenaar-bewoners in Rokeveen?",
     "hoeveel openstaande casussen bij particuliere verhuur in het Centrum",
+    "Hoeveel afgeronde corporatiezaken in Seghwaert?",
+    "How many closed housing-association cases in Centrum?",
+    "Welke wijken hadden geen afgeronde casussen bij particuliere verhuurders?",
+    "Welke doelstellingen hadden een negatief saldo?",
+    "Which neighbourhoods had more than 30 housing nuisance cases?",
+    "Is het rapportcijfer in de wijk hoger dan in Zoetermeer?",
+    "Hoeveel woninginbraken lagen in 2023 onder het doel?",
+    "Wat is het e-mailadres van het team woonoverlast?",
+    "hoeveel casussen woonoverlast palenstein",
 ]
 
 

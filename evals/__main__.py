@@ -96,7 +96,8 @@ def _build_one(name: str, settings: Any, report: str, embeddings: Any) -> System
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("evals").setLevel(logging.INFO)
     args = parse_args(argv)
     questions = load_questions()
     if args.limit:

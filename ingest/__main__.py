@@ -1,8 +1,8 @@
 """Command line: `python -m ingest` builds the index from `corpus/`; `--check` lists discrepancies.
 
-    python -m ingest            parse, embed and publish a new index build (if the corpus changed)
-    python -m ingest --force    rebuild even if an identical build exists
-    python -m ingest --check    print where the report's text and tables disagree (no index needed)
+python -m ingest            parse, embed and publish a new index build (if the corpus changed)
+python -m ingest --force    rebuild even if an identical build exists
+python -m ingest --check    print where the report's text and tables disagree (no index needed)
 """
 
 from __future__ import annotations
@@ -25,10 +25,15 @@ def _progress(message: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of `python -m ingest`."""
-    parser = argparse.ArgumentParser(prog="python -m ingest", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m ingest",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--check", action="store_true", help="toon tegenstrijdigheden en stop")
-    parser.add_argument("--force", action="store_true", help="bouw opnieuw, ook als niets veranderde")
+    parser.add_argument(
+        "--force", action="store_true", help="bouw opnieuw, ook als niets veranderde"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s %(message)s")
     settings = get_settings()
@@ -39,7 +44,9 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"# {doc.name}")
                 print(format_report(report.discrepancies))
             return 0
-        summary = run_ingest(settings, lambda: load_embeddings(settings), _progress, force=args.force)
+        summary = run_ingest(
+            settings, lambda: load_embeddings(settings), _progress, force=args.force
+        )
     except (CorpusError, ModelMissingError, ValueError) as exc:
         print(f"Fout: {exc}", file=sys.stderr)
         print("De bestaande index is niet gewijzigd.", file=sys.stderr)

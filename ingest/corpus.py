@@ -84,7 +84,9 @@ def load_corpus(folder: Path) -> list[CorpusDocument]:
     documents = []
     for path in paths:
         meta = _read_metadata(path)
-        documents.append(CorpusDocument(path, meta.get("document") or path.stem, _read_text(path), meta))
+        documents.append(
+            CorpusDocument(path, meta.get("document") or path.stem, _read_text(path), meta)
+        )
     names = [d.name for d in documents]
     if len(set(names)) != len(names):
         raise CorpusError("Twee rapporten hebben dezelfde documentnaam in hun metadata.")

@@ -24,13 +24,13 @@ from typing import Any
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-import chromadb  # noqa: E402  (telemetry must be off before the import)
-from chromadb.config import Settings as ChromaSettings  # noqa: E402
-from langchain_chroma import Chroma  # noqa: E402
-from langchain_core.embeddings import Embeddings  # noqa: E402
+import chromadb
+from chromadb.config import Settings as ChromaSettings
+from langchain_chroma import Chroma
+from langchain_core.embeddings import Embeddings
 
-from ingest.chunk import Chunk  # noqa: E402
-from ingest.parse import Sentence  # noqa: E402
+from ingest.chunk import Chunk
+from ingest.parse import Sentence
 
 CHUNKS = "report_chunks"
 SENTENCES = "report_sentences"
@@ -130,8 +130,7 @@ def current_build(index_dir: Path) -> IndexPaths:
     link = index_dir / "current"
     if not (link / MANIFEST).is_file():
         raise IndexMissingError(
-            f"Er is nog geen index in {index_dir}. Bouw die met: make index "
-            "(of: python -m ingest)."
+            f"Er is nog geen index in {index_dir}. Bouw die met: make index (of: python -m ingest)."
         )
     return IndexPaths(link.resolve())
 

@@ -1,8 +1,8 @@
 """Command line: `python -m service serve` starts the API; `python -m service ask` answers.
 
-    python -m service serve [--host H] [--port P]
-    python -m service ask "Hoeveel woninginbraken waren er in 2024?" [--json]
-    python -m service ask --jsonl vragen.jsonl      # one {"id","question","history"} per line
+python -m service serve [--host H] [--port P]
+python -m service ask "Hoeveel woninginbraken waren er in 2024?" [--json]
+python -m service ask --jsonl vragen.jsonl      # one {"id","question","history"} per line
 """
 
 from __future__ import annotations
@@ -30,7 +30,9 @@ def _print_answer(response: AskResponse, out: TextIO) -> None:
         out.write("\nBronnen:\n")
     for c in response.citations:
         quote = " ".join(c.quote.split())
-        out.write(f"[{c.id}] {c.document} — {c.section} (tekens {c.start}–{c.end})\n    “{quote}”\n")
+        out.write(
+            f"[{c.id}] {c.document} — {c.section} (tekens {c.start}–{c.end})\n    “{quote}”\n"
+        )
 
 
 def _jsonl(path: str, assistant: Any, out: TextIO) -> int:
@@ -50,11 +52,16 @@ def _jsonl(path: str, assistant: Any, out: TextIO) -> int:
                 item_id = item.get("id") if isinstance(item, dict) else None
                 if not isinstance(item, dict):
                     raise ValueError("geen JSON-object")
-                request = AskRequest(question=item.get("question"), history=item.get("history") or [])
+                request = AskRequest(
+                    question=item.get("question"), history=item.get("history") or []
+                )
                 result: dict[str, Any] = {"id": item_id, **assistant.ask(request).model_dump()}
             except ValidationError as exc:
                 failures += 1
-                result = {"id": item_id, **error_body("invalid_request", validation_message(exc.errors()))}
+                result = {
+                    "id": item_id,
+                    **error_body("invalid_request", validation_message(exc.errors())),
+                }
             except ValueError as exc:
                 failures += 1
                 result = {"id": item_id, **error_body("invalid_request", f"Regel {number}: {exc}")}
@@ -110,8 +117,11 @@ def _serve(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of `python -m service`."""
-    parser = argparse.ArgumentParser(prog="python -m service", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m service",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="start de API (OpenAPI-documentatie op /docs)")
     serve.add_argument("--host")
@@ -121,8 +131,9 @@ def main(argv: list[str] | None = None) -> int:
     ask.add_argument("--json", action="store_true", help="print het JSON-antwoord van de API")
     ask.add_argument("--jsonl", metavar="BESTAND", help="vragen per regel; '-' is stdin")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr,
-                        format="%(levelname)s %(name)s %(message)s")
+    logging.basicConfig(
+        level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s %(message)s"
+    )
     return _serve(args) if args.command == "serve" else _ask(args)
 
 

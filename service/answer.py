@@ -16,18 +16,18 @@ from typing import Literal
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from ingest.parse import normalise
 from service import conversation, routing
 from service.grounding import enforce_grounding
 from service.knowledge import Knowledge, SentenceUnit, load_knowledge
-from ingest.parse import normalise
 from service.lexical import HEAD_PART, Lexicon
 from service.messages import (
+    REFUSAL_ACTION,
+    REFUSAL_NO_AMOUNT,
     REFUSAL_NOT_COVERED,
     REFUSAL_OPINION,
     REFUSAL_OTHER_MUNICIPALITY,
     REFUSAL_PERSON,
-    REFUSAL_ACTION,
-    REFUSAL_NO_AMOUNT,
     REFUSAL_YEAR,
     REFUSAL_YEAR_NOT_STATED,
     TEXT_LEAD,
@@ -59,13 +59,16 @@ DENSE_CENTRE = 0.85
 # dense match is this close (a synonym the lexicon does not know).
 DENSE_RESCUE = 0.89
 # Sentences that lean on the one before them get it as context.
-_ANAPHORA = re.compile(r"^(Dit|Dat|Deze|Daarvan|Hiervan|Hierbij|Hierin|Daarnaast|Het gaat om|Ook)\b")
+_ANAPHORA = re.compile(
+    r"^(Dit|Dat|Deze|Daarvan|Hiervan|Hierbij|Hierin|Daarnaast|Het gaat om|Ook)\b"
+)
 _REFERS_BACK = re.compile(
     r"^(\S+\s+){0,3}(dit|dat|deze|die|daarvan|hiervan|hierbij|hierin|daarin|daarbij|zij|ze|"
     r"het gaat om|de aanpak|het team)\b",
     re.IGNORECASE,
 )
 SHORT_SENTENCE = 30
+CLOSE_SCORE = 0.02  # a runner-up this close to the best sentence is quoted too
 _ASKS_NUMBER = re.compile(
     r"\b(hoeveel|aantal|hoe ?veel|hoe vaak|bedrag|percentage|procent|welk deel|how many|"
     r"how much|how often|number of|amount|share|cijfer)\b",
@@ -173,7 +176,9 @@ class Assistant:
         query = f"{question} {topic}".strip()
         query_vector = np.asarray(self.embeddings.embed_query(query), dtype=np.float32)
         hits = self.retriever.search(query, k=self.settings.retrieval_k, query_vector=query_vector)
-        candidates = self._rank_sentences(question, query_vector, hits, context=topic, language=language)
+        candidates = self._rank_sentences(
+            question, query_vector, hits, context=topic, language=language
+        )
         if not candidates or not self._answerable(question, candidates[0], language):
             return self._not_covered(question, language)
         place = routing.other_municipality(question)
@@ -252,17 +257,22 @@ class Assistant:
             for i in self._passage_sentences[hit.index]:
                 if i in seen:
                     continue
-                lexical = sum(
-                    factor
-                    * max(
-                        self._matched(c, self._sentence_terms[i]),
-                        W_SECTION * self._matched(c, self._heading_terms[i]),
-                        W_CONTEXT * self._matched(c, self._context_terms[i]),
+                lexical = (
+                    sum(
+                        factor
+                        * max(
+                            self._matched(c, self._sentence_terms[i]),
+                            W_SECTION * self._matched(c, self._heading_terms[i]),
+                            W_CONTEXT * self._matched(c, self._context_terms[i]),
+                        )
+                        for c, factor in concepts
                     )
-                    for c, factor in concepts
-                ) / weight
+                    / weight
+                )
                 dense = float(self.knowledge.sentence_vectors[i] @ query_vector)
-                has_amount = wants is not None and bool(wants.search(self.knowledge.sentences[i].text))
+                has_amount = wants is not None and bool(
+                    wants.search(self.knowledge.sentences[i].text)
+                )
                 score = (
                     dense
                     + W_LEXICAL * lexical
@@ -273,7 +283,7 @@ class Assistant:
         return sorted(seen.values(), key=lambda c: (-c.score, c.index))
 
     def _context_of(self, index: int) -> set[str]:
-        """Terms of the sentence before, when this one refers back to it ("Dit is …", "Hiervan …")."""
+        """Terms of the sentence before, when this one refers back to it ("Dit is …")."""
         sentence = self.knowledge.sentences[index]
         if index == 0 or not _refers_back(sentence.text):
             return set()
@@ -284,7 +294,9 @@ class Assistant:
 
     def _matched(self, concept: dict[str, float], terms: set[str]) -> float:
         """How much of a concept a sentence's terms cover (idf times the stem's weight)."""
-        return max((w * self._idf.get(t, 0.0) for t, w in concept.items() if t in terms), default=0.0)
+        return max(
+            (w * self._idf.get(t, 0.0) for t, w in concept.items() if t in terms), default=0.0
+        )
 
     def _query_weight(self, concept: dict[str, float]) -> float:
         """A concept's share of the question: the idf of the word itself.
@@ -299,39 +311,16 @@ class Assistant:
     def _answer_units(
         self, candidates: list[Candidate], wants: re.Pattern[str] | None
     ) -> list[tuple[int, int, SentenceUnit]]:
-        """The best sentence (with the one before it when it leans on it), maybe a second.
-
-        A second sentence joins when it scores almost as well, or when the question asks
-        for an amount that the best sentence does not state but a close runner-up does.
-        """
+        """Spans to quote: the best sentence and maybe a second, each with the sentence
+        before it when it leans on that one ("Dit is …"); touching spans are merged."""
         sentences = self.knowledge.sentences
-        chosen = [candidates[0]]
-        best = candidates[0].index
-        needs_amount = wants is not None and not wants.search(sentences[best].text)
-        following = sentences[best + 1] if best + 1 < len(sentences) else None
-        if needs_amount and following and following.section == sentences[best].section:
-            # The amount often follows in the next sentence ("… is die aan verharding. Met € 6.600 …").
-            if wants.search(following.text) and _refers_back(following.text):
-                chosen.append(Candidate(best + 1, candidates[0].score, 0.0, 0.0))
-                needs_amount = False
-        top = {c.index for c in candidates[:4]}
-        if len(chosen) == 1 and following and best + 1 in top:
-            # Two neighbours both ranking high: the answer runs over both sentences.
-            if following.section == sentences[best].section:
-                chosen.append(next(c for c in candidates[:4] if c.index == best + 1))
-        for other in candidates[1:3]:
-            if len(chosen) > 1:
-                break
-            close = other.score >= candidates[0].score - 0.02
-            gives_amount = needs_amount and wants is not None and bool(wants.search(sentences[other.index].text))
-            if (close or gives_amount) and _supported(other):
-                chosen.append(other)
-                break
+        second = self._second_sentence(candidates, wants)
+        chosen = sorted({candidates[0].index} | ({second} if second is not None else set()))
         units: list[tuple[int, int, SentenceUnit]] = []
-        for cand in sorted(chosen, key=lambda c: c.index):
-            unit = sentences[cand.index]
+        for index in chosen:
+            unit = sentences[index]
             start = unit.start
-            prev = sentences[cand.index - 1] if cand.index > 0 else None
+            prev = sentences[index - 1] if index > 0 else None
             leans = _ANAPHORA.match(unit.text) or len(unit.text) < SHORT_SENTENCE
             if leans and prev and prev.section == unit.section and prev.document == unit.document:
                 start = prev.start
@@ -340,6 +329,36 @@ class Assistant:
             else:
                 units.append((start, unit.end, unit))
         return units
+
+    def _second_sentence(
+        self, candidates: list[Candidate], wants: re.Pattern[str] | None
+    ) -> int | None:
+        """The sentence that completes the answer, if one does.
+
+        In this order: the next sentence when it gives the amount the question asks for
+        ("… is die aan verharding. Met € 6.600 …"); the next sentence when it ranks in the
+        top four too (the answer runs on); a runner-up that scores almost as well, or that
+        gives the amount the best one lacks.
+        """
+        sentences = self.knowledge.sentences
+        best = candidates[0].index
+        lacks = wants is not None and not wants.search(sentences[best].text)
+        following = best + 1
+        continues = (
+            following < len(sentences) and sentences[following].section == sentences[best].section
+        )
+        if continues:
+            text = sentences[following].text
+            if lacks and wants is not None and wants.search(text) and _refers_back(text):
+                return following
+            if following in {c.index for c in candidates[:4]}:
+                return following
+        for other in candidates[1:3]:
+            close = other.score >= candidates[0].score - CLOSE_SCORE
+            gives = lacks and wants is not None and bool(wants.search(sentences[other.index].text))
+            if (close or gives) and _supported(other):
+                return other.index
+        return None
 
     def _cite(self, number: int, span: tuple[int, int, SentenceUnit]) -> Citation:
         start, end, unit = span
@@ -403,7 +422,7 @@ def _wanted_amount(question: str) -> re.Pattern[str] | None:
     Money for cost questions, a count (not a percentage) for "hoeveel …", any quantity
     for other number questions.
     """
-    if _ASKS_MONEY.search(question) and _ASKS_NUMBER.search(question) or re.search(
+    if (_ASKS_MONEY.search(question) and _ASKS_NUMBER.search(question)) or re.search(
         r"\b(wat|hoeveel) (kost|kostte|heeft .* gekost)", question, re.IGNORECASE
     ):
         return _MONEY
@@ -446,14 +465,18 @@ def _idf(term_sets: Sequence[set[str]]) -> dict[str, float]:
 
 
 def build_assistant(
-    settings: Settings, retrieval_mode: RetrievalMode = "hybrid", embeddings: Embeddings | None = None
+    settings: Settings,
+    retrieval_mode: RetrievalMode = "hybrid",
+    embeddings: Embeddings | None = None,
 ) -> Assistant:
     """Load the model and the current index build; the one way every entry point starts."""
     from ingest.embed import load_embeddings
 
     embeddings = embeddings or load_embeddings(settings)
     knowledge = load_knowledge(settings.index_dir, embeddings)
-    log.info("index loaded", extra={"build_id": knowledge.build_id, "passages": len(knowledge.passages)})
+    log.info(
+        "index loaded", extra={"build_id": knowledge.build_id, "passages": len(knowledge.passages)}
+    )
     return Assistant(knowledge, embeddings, settings, retrieval_mode)
 
 

@@ -17,7 +17,14 @@ log = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1")
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
-    422: {"description": "Ongeldige vraag", "content": {"application/json": {"example": error_body("invalid_request", "Stel een vraag: het vraagveld is leeg.")}}},
+    422: {
+        "description": "Ongeldige vraag",
+        "content": {
+            "application/json": {
+                "example": error_body("invalid_request", "Stel een vraag: het vraagveld is leeg.")
+            }
+        },
+    },
     503: {"description": "Index ontbreekt"},
 }
 

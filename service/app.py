@@ -38,13 +38,13 @@ def create_app(
             app.state.assistant = assistant_factory(settings)
         except (IndexMissingError, ModelMissingError) as exc:
             # Serve anyway, so /v1/health and every /v1/ask say clearly what to do.
-            app.state.startup_error = f"{messages.ERROR_INDEX_MISSING} ({exc})"
-            log.error("no index loaded", extra={"reason": type(exc).__name__})
+            app.state.startup_error = messages.ERROR_INDEX_MISSING
+            log.error("no index loaded: %s", exc)
         yield
 
     app = FastAPI(
         title="Vraagbaak Jaarverslag Zoetermeer",
-        description="Vragen over het jaarverslag Veiligheid 2024, beantwoord met letterlijke bronnen.",
+        description="Vragen over het jaarverslag Veiligheid 2024, met letterlijke bronnen.",
         version="0.1.0",
         lifespan=lifespan,
     )

@@ -58,23 +58,19 @@ class CalculationPlan:
     relative: bool = False  # a change asked "met hoeveel procent"
     baseline_year: int | None = None
     language: Language = "nl"
+    labels: tuple[str, ...] = ()  # how the answer names the operands; the operands if empty
 
 
 # --- reading the question -------------------------------------------------------------------
 
 _PREPOSITIONS = frozenset(
-    "aan bij door van voor via in op met over uit naar tijdens onder binnen "
-    "to at by of for on from with about during among within".split()
+    ["aan", "bij", "door", "van", "voor", "via", "in", "op", "met", "over", "uit", "naar", "tijdens", "onder", "binnen", "to", "at", "by", "of", "for", "on", "from", "with", "about", "during", "among", "within"]
 )
-_ARTICLES = frozenset("de het een the a an".split())
+_ARTICLES = frozenset(["de", "het", "een", "the", "a", "an"])
 _AUXILIARIES = frozenset(
-    """
-    is zijn was waren werd werden wordt worden heeft hebben had hadden kreeg kregen
-    bedroeg bedraagt kwam kwamen komt ging gingen gaat er lag lagen ligt
-    are were has have did does do got there
-    """.split()
+    ["is", "zijn", "was", "waren", "werd", "werden", "wordt", "worden", "heeft", "hebben", "had", "hadden", "kreeg", "kregen", "bedroeg", "bedraagt", "kwam", "kwamen", "komt", "ging", "gingen", "gaat", "er", "lag", "lagen", "ligt", "are", "were", "has", "have", "did", "does", "do", "got", "there"]
 )
-_FOLLOW_UP = frozenset("daarvan hiervan daarin hierin dat die deze dit that those these it them".split())
+_FOLLOW_UP = frozenset(["daarvan", "hiervan", "daarin", "hierin", "dat", "die", "deze", "dit", "that", "those", "these", "it", "them"])
 _NOT_OPERAND = re.compile(r"\b(hoe|wat|wie|waar|wanneer|waarom|welke?|how|what|who|where|why|which)\b")
 
 _HOW_MUCH = re.compile(r"\b(hoeveel|how (?:much|many))\b")
@@ -120,7 +116,7 @@ _SUM_CUE = re.compile(
     r"\b(samen|in totaal|totaal|opgeteld|bij elkaar|bij elkaar opgeteld|gezamenlijk|"
     r"together|combined|in total|altogether|added up|in all)\b"
 )
-_SHARE_CUE_EN_VERBS = frozenset("came went were was concerned involved related had consisted".split())
+_SHARE_CUE = re.compile(r"\b(procent van|percentage|welk deel|aandeel|share|proportion|what part)\b")
 
 # English words a calculation question uses, beyond the retrieval's EN_TO_NL table.
 _EN_EXTRA = {
@@ -187,8 +183,8 @@ def _content(words: Sequence[str]) -> list[str]:
 
 
 def _phrase(words: Sequence[str]) -> str:
-    """An operand phrase without leading prepositions/articles or a trailing clause."""
-    out = list(words)
+    """An operand phrase without leading prepositions/articles, years or a trailing clause."""
+    out = [w for w in words if not re.fullmatch(r"(?:19|20)\d\d", w)]
     while out and (out[0] in _ARTICLES or out[0] in _PREPOSITIONS or out[0] == ","):
         out.pop(0)
     for i, w in enumerate(out):
@@ -274,6 +270,7 @@ def _change_plan(text: str, a: str, year: int | None, language: Language) -> Cal
     return CalculationPlan(
         operation="change",
         operands=(entity,),
+        labels=(_phrase(a.split()),),
         measure=tuple(measure),
         context=tuple(_content(rest)),
         unit=unit,
@@ -308,13 +305,17 @@ def _plan_difference(text: str, language: Language) -> CalculationPlan | None:
     measure, entity_a, rest_a = _split_measure(a)
     b_words = b.split()
     entity_b = _phrase(b_words)
-    rest_b = b_words[b_words.index(entity_b.split()[0]) + len(entity_b.split()) :] if entity_b else []
+    rest_b = b_words[len(entity_b.split()) + b_words.index(entity_b.split()[0]) :] if entity_b else []
+    measure_b, entity_b2, rest_b2 = _split_measure(b)
+    if measure and measure_b == measure:
+        # "de schade aan afvalbakken en de schade aan containers"
+        entity_b, rest_b = entity_b2, rest_b2
     if not entity_a or not entity_b:
         return None
-    # "meldingen kreeg handhaving dan de politie": first content word is what is counted.
-    a_content = _content(entity_a.split())
+    # "meldingen kreeg handhaving dan de politie": the first content word is what is counted.
+    a_content = _content(a.split())
     if not measure and len(a_content) > 1 and len(_content(entity_b.split())) == 1:
-        measure, entity_a = a_content[:1], " ".join(a_content[1:])
+        measure, entity_a, rest_a = a_content[:1], " ".join(a_content[1:]), []
     # "woonoverlastcasussen dan ondermijningscasussen": the shared head is what is counted.
     head = _common_head(entity_a, entity_b)
     if head and not measure:
@@ -341,7 +342,7 @@ def _common_head(a: str, b: str) -> str:
 
 
 def _plan_sum(text: str, language: Language) -> CalculationPlan | None:
-    if not _SUM_CUE.search(text) or not _HOW_MUCH.search(text):
+    if not _SUM_CUE.search(text) or not _HOW_MUCH.search(text) or _SHARE_CUE.search(text):
         return None
     conj = r"(?:en|plus|\+)" if language == "nl" else r"(?:and|plus|\+)"
     words = text.split()
@@ -368,14 +369,21 @@ def _plan_sum(text: str, language: Language) -> CalculationPlan | None:
         else:
             current.append(w)
     items.append(_phrase(current))
-    if len(items) < 2 or any(not i or len(i.split()) > 4 or _NOT_OPERAND.search(i) for i in items):
+    if len(items) < 2 or any(
+        not i or len(i.split()) > 4 or _NOT_OPERAND.search(i) or set(i.split()) & cue_words
+        for i in items
+    ):
         return None
     if any(i.split()[0] in _FOLLOW_UP for i in items):
         return None
     head = words[:start]
     how = next((i for i, w in enumerate(head) if w in ("hoeveel", "many", "much")), None)
-    measure = _content(head[how + 1 :]) if how is not None else []
-    rest = _content(w for w in words[end:] if w not in cue_words)
+    if how is None:
+        return None
+    # "hoeveel jongeren werden ... begeleid": counted before the verb, context after it.
+    verb = next((i for i in range(how + 1, len(head)) if head[i] in _AUXILIARIES), len(head))
+    measure = _content(head[how + 1 : verb])
+    rest = _content([*head[verb:], *(w for w in words[end:] if w not in cue_words)])
     return CalculationPlan(
         operation="sum",
         operands=tuple(items),
@@ -400,6 +408,7 @@ POOL = 40  # sentences per search: enough to hold a matching sentence's neighbou
 TOP = 10  # of those, the ones considered as an operand's sentence
 MIN_MATCH = 0.5  # an operand's words must be this well covered by its sentence
 TIE = 0.05  # two different amounts this close: not sure, so no calculation
+STRONG = 0.8  # a word match this good means the same word (stem, compound head, typo)
 
 _TOKEN = re.compile(r"[^\W\d_]+|\d+(?:[.,]\d+)*")
 _AMOUNT = re.compile(r"(?<![\w.,/-])\d+(?:[.,]\d+)*(?![\w/]|-\d)")
@@ -417,6 +426,9 @@ _DELTA_BEFORE = re.compile(
 )
 _DELTA_AFTER = re.compile(r"^\s*(?:%\s*)?(?:meer|minder|extra)\b", re.IGNORECASE)
 _BACK_REFERENCE = re.compile(r"\bvan\s+(?:die|de|deze|het totaal van)\s*$", re.IGNORECASE)
+_SUBSET_BEFORE = re.compile(r"\b(?:overige|resterende|andere|waarvan|daarvan)\s+(?:er\s+)?$", re.I)
+_SUBSET_AFTER = re.compile(r"^\s*(?:van\s+(?:die|de|deze)\b)", re.I)
+_OF_THOSE = re.compile(r"^\s*van\s+(?:die|deze)\s+(\d[\d.,]*|[^\W\d_]+)", re.I)
 _LEANS = re.compile(
     r"^(?:\S+\s+){0,4}?(?:dit|dat|deze|die|daarvan|hiervan|waarvan|het gaat om|het betreft)\b",
     re.IGNORECASE,
@@ -437,6 +449,7 @@ class Amount:
     year: str | None  # "2023", "2023/2024": the period the figure belongs to, when marked
     delta: bool  # "een toename van € 11.070", "35 meer": a change, not a level
     back_reference: bool  # "27 van die 41": the 41 repeats a total
+    subset: bool  # "27 van die 41", "de overige 9": the figure is part of a larger one
 
 
 @dataclass(frozen=True)
@@ -453,6 +466,7 @@ class _Operand:
     phrase: str
     words: list[str]  # Dutch content words (translated from English)
     role: Literal["item", "part", "whole"] = "item"
+    distinctive: list[str] = field(default_factory=list)
     others: list[str] = field(default_factory=list)
 
 
@@ -490,6 +504,7 @@ def amounts(text: str) -> list[Amount]:
                 year=_year_of(text, m.start(), years),
                 delta=bool(_DELTA_BEFORE.search(before) or _DELTA_AFTER.match(after)),
                 back_reference=bool(_BACK_REFERENCE.search(before)),
+                subset=bool(_SUBSET_BEFORE.search(before) or _SUBSET_AFTER.match(after)),
             )
         )
     return found
@@ -516,25 +531,40 @@ def _tokens(text: str) -> list[tuple[str, int]]:
     return [(fold(m.group(0)), m.start()) for m in _TOKEN.finditer(text)]
 
 
+def _same_word(query: str, word: str) -> bool:
+    """One word in another form: inflection ("gebiedsverbod"/"-verboden") or a typo."""
+    if query == word:
+        return True
+    if len(word) < 3 or len(query) < 3:
+        return False
+    q, w = stem(query), stem(word)
+    if q == w:
+        return True
+    # A participle of a compound verb: "foutgeparkeerde" is "foutparkeren" done.
+    q, w = (re.sub(r"(?<=\w{3})ge(?=\w{4})", "", x, count=1) if len(x) > 9 else x for x in (q, w))
+    if len(q) >= 5 and len(w) >= 5 and abs(len(q) - len(w)) <= 3 and (q.startswith(w) or w.startswith(q)):
+        return True
+    return (
+        len(q) >= 6
+        and abs(len(q) - len(w)) <= 2
+        and difflib.SequenceMatcher(None, q, w).ratio() >= 0.8
+    )
+
+
 def _word_score(query: str, word: str) -> float:
     """How well a sentence word stands for a question word (stems, compounds, typos)."""
-    if len(word) < 3 or len(query) < 3:
-        return 1.0 if query == word else 0.0
-    q, w = stem(query), stem(word)
-    if q == w or query == word:
+    if _same_word(query, word):
         return 1.0
-    if len(q) >= 5 and len(w) >= 5 and (q.startswith(w) or w.startswith(q)):
-        return 0.9
-    if len(q) >= 6 and len(w) >= 6 and difflib.SequenceMatcher(None, q, w).ratio() >= 0.8:
-        return 0.85
+    if len(word) < 3 or len(query) < 3:
+        return 0.0
     # Compounds: "detentiejongeren" is a kind of "jongeren"; "handhavingsmeldingen" holds both
-    # "handhaving" and "meldingen".
+    # "handhaving" and "meldingen" (and is split into them when the report never joins them).
     if len(query) >= 4 and word.endswith(query):
         return 0.8
     if len(word) >= 4 and query.endswith(word):
-        return 0.6 * len(word) / len(query) + 0.3
+        return 0.6 * len(word) / len(query) + 0.2
     if len(word) >= 5 and query.startswith(word):
-        return 0.5 * len(word) / len(query) + 0.2
+        return 0.5 * len(word) / len(query) + 0.1
     return 0.0
 
 
@@ -567,11 +597,11 @@ def _heading(unit: SentenceUnit) -> list[str]:
     return [t for t, _ in _tokens(unit.section.rsplit(" > ", 1)[-1])]
 
 
-def _merge(first: SentenceUnit, second: SentenceUnit, source_gap: int) -> SentenceUnit:
+def _merge(first: SentenceUnit, second: SentenceUnit) -> SentenceUnit:
     """One citable span of two neighbouring sentences (the second leans on the first)."""
-    gap = " " * source_gap
-    return SentenceUnit(first.document, first.section, f"{first.text}{gap}{second.text}",
-                        first.start, second.end)
+    return SentenceUnit(
+        first.document, first.section, f"{first.text} {second.text}", first.start, second.end
+    )
 
 
 def _neighbour_after(unit: SentenceUnit, pool: Sequence[SentenceUnit]) -> SentenceUnit | None:
@@ -595,123 +625,164 @@ class _Resolver:
         self.finder = finder
         lang = plan.language
         self.measure = _translate(plan.measure, lang)
-        self.context = _translate(plan.context, lang)
+        self.context = [w for w in _translate(plan.context, lang) if w not in self.measure]
         self.operands = [_Operand(o, _translate(_content(o.split()), lang)) for o in plan.operands]
         if plan.operation == "share":
             self.operands[0].role, self.operands[1].role = "part", "whole"
         elif plan.operation == "remainder":
             self.operands[0].role, self.operands[1].role = "whole", "part"
+
+    def prepare(self) -> bool:
+        """Search once per operand and read its words against the found text.
+
+        A compound the report never writes as one word is split into words it does write
+        ("woonoverlastcasussen" -> "woonoverlast" + "casussen"); a word no found sentence
+        knows at all ("litter") is dropped. An operand left without words cannot be found.
+        """
+        self.hits: list[list[tuple[SentenceUnit, float]]] = []
         for op in self.operands:
+            query = " ".join(dict.fromkeys([*op.words, *self.measure, *self.context]))
+            hits = self.finder.find_sentences(query, POOL)
+            vocabulary = {t for u, _ in hits for t in [*_words(u.text), *_heading(u)]}
+            op.words = [p for w in op.words for p in _split_compound(w, vocabulary)]
+            op.words = [w for w in op.words if _match(w, vocabulary) >= STRONG]
+            self.hits.append(hits)
+            if not op.words:
+                return False
+        shared = set.intersection(*(set(o.words) for o in self.operands)) if len(self.operands) > 1 else set()
+        for op in self.operands:
+            # What tells this operand from the others: not the counted thing, not shared words.
+            op.distinctive = [
+                w for w in op.words if w not in shared and _match(w, self.measure) < STRONG
+            ] or op.words
             op.others = [w for o in self.operands if o is not op for w in o.words if w not in op.words]
             if op.role == "whole":
-                # The whole is what the part is a part of: "totale schade" also matches a
-                # sentence about one kind of damage; that sentence names the part, though.
+                # A whole names what its part is part of ("totale schade" / "afvalbakken"):
+                # only the part's own words count against a sentence.
                 op.others = [w for w in op.others if w not in self.measure]
+        return True
 
-    def search(self, op: _Operand, extra: str = "") -> list[tuple[SentenceUnit, float]]:
-        words = list(dict.fromkeys([*op.words, *self.measure, *self.context]))
-        return self.finder.find_sentences(" ".join(words) + extra, POOL)
-
-    def candidates(self, op: _Operand, hits: list[tuple[SentenceUnit, float]]) -> list[tuple[SentenceUnit, float]]:
-        """The top sentences, each with the sentence after it when the figure is there."""
+    def find(self, i: int, taken: Sequence[Found]) -> Found | None:
+        """The best sentence and figure for operand `i`, or None when not clearly one."""
+        op, hits = self.operands[i], self.hits[i]
         pool = [u for u, _ in hits]
         top = max((s for _, s in hits), default=1.0) or 1.0
-        out = []
+        candidates: list[tuple[SentenceUnit, float]] = []
         for unit, score in hits[:TOP]:
-            out.append((unit, score / top))
+            candidates.append((unit, score / top))
             after = _neighbour_after(unit, pool)
-            if after is not None and _LEANS.match(after.text):
-                out.append((_merge(unit, after, after.start - unit.end), score / top))
-        return out
+            if after is not None and not self._usable(unit) and self._continues(unit, after):
+                # "... aan verharding. Met € 6.600 ligt deze ...": the figure is in the next one.
+                candidates.append((_merge(unit, after), score / top))
+        return self._best(op, candidates, taken, year=None)
 
-    def find(self, op: _Operand, taken: Sequence[Found], *, year: str | None = None,
-             near: SentenceUnit | None = None) -> Found | None:
-        hits = self.search(op, " vorig jaar" if year else "")
-        pool = [u for u, _ in hits]
-        known = [w for w in op.words if any(_match(w, [t for t, _ in _tokens(u.text)] + _heading(u)) >= 0.8
-                                             for u in pool)]
-        if not known:
-            return None
-        op_words = known
-        candidates = self.candidates(op, hits)
-        if near is not None:
-            candidates = self._around(near, pool)
-        best: list[Found] = []
+    def find_earlier(self, current: Found, year: str) -> Found | None:
+        """The same operand's figure for an earlier year: in its own sentence, else in the
+        next sentence that leans on it ("Dit is hoger dan vorig jaar (2023: € 2.305)")."""
+        op = self.operands[0]
+        pool = [u for hits in self.hits for u, _ in hits]
+        query = " ".join([*op.words, *self.measure, year])
+        pool += [u for u, _ in self.finder.find_sentences(query, POOL)]
+        unit = current.unit
+        steps = [unit]
+        for _ in range(2):
+            after = _neighbour_after(steps[-1], pool)
+            if after is None or not _LEANS.match(after.text):
+                break
+            steps.append(after)
+        for step in steps:
+            found = self._best(op, [(step, 1.0)], [current], year=year, topic=False)
+            if found is not None:
+                return found
+        return None
+
+    def _continues(self, unit: SentenceUnit, after: SentenceUnit) -> bool:
+        """Whether the next sentence goes on about the same thing: it points back, or it
+        names the counted thing too ("... vouchers ... zakken zand. ... 971 vouchers ...")."""
+        if _LEANS.match(after.text):
+            return True
+        if not self.measure:
+            return False
+        return _coverage(self.measure, _words(unit.text), []) >= STRONG and (
+            _coverage(self.measure, _words(after.text), []) >= STRONG
+        )
+
+    def _usable(self, unit: SentenceUnit) -> bool:
+        return any(self._kind_fits(a) for a in amounts(unit.text))
+
+    def _kind_fits(self, a: Amount) -> bool:
+        unit = self.plan.unit
+        if a.delta:
+            return False
+        if unit == "euro":
+            return a.euro
+        if unit == "percent":
+            return a.percent
+        return not (a.euro or a.percent)
+
+    def _best(self, op: _Operand, candidates: list[tuple[SentenceUnit, float]], taken: Sequence[Found],
+              *, year: str | None, topic: bool = True) -> Found | None:
+        found: list[Found] = []
         for unit, rank in candidates:
             tokens = _tokens(unit.text)
             words = [t for t, _ in tokens]
             heading = _heading(unit)
-            own = _coverage(op_words, words, heading) if near is None else 1.0
+            own = _coverage(op.distinctive, words, heading) if topic else 1.0
             if own < MIN_MATCH:
                 continue
-            other = max((_match(w, words) for w in op.others), default=0.0)
+            other = _coverage(op.others, words, heading) if op.others else 0.0
             context = _coverage(self.context, words, heading) if self.context else 0.0
-            amount, amount_score = self.pick(op, unit, tokens, op_words, taken, year)
+            measure = _coverage(self.measure, words, heading) if self.measure else 0.0
+            amount, amount_score = self._pick(op, unit, tokens, taken, year)
             if amount is None:
                 continue
-            score = own - 0.5 * other + 0.3 * context + 0.2 * rank + amount_score
-            if op.role == "whole" and _TOTAL.search(unit.text):
-                score += 0.2
-            best.append(Found(amount, unit, score))
-        if not best:
+            score = own - 0.6 * other + 0.3 * (context + measure) + 0.2 * rank + amount_score
+            if _TOTAL.search(unit.text):
+                # "In totaal zijn 210 casussen ...": the headline figure of a topic.
+                score += 0.2 if op.role == "whole" else 0.1 if op.role == "item" else 0.0
+            log.debug("operand %r: %.3f %s in %r", op.phrase, score, amount.text, unit.text[:60])
+            found.append(Found(amount, unit, score))
+        if not found:
             return None
-        best.sort(key=lambda f: -f.score)
-        first = best[0]
-        rival = next((f for f in best[1:] if f.amount.value != first.amount.value), None)
+        found.sort(key=lambda f: -f.score)
+        first = found[0]
+        rival = next((f for f in found[1:] if f.amount.value != first.amount.value), None)
         if rival is not None and first.score - rival.score < TIE:
-            log.info("calculation operand ambiguous", extra={"operation": self.plan.operation})
+            log.info("calculation operand is ambiguous", extra={"operation": self.plan.operation})
             return None
         return first
 
-    def _around(self, unit: SentenceUnit, pool: Sequence[SentenceUnit]) -> list[tuple[SentenceUnit, float]]:
-        """The sentence itself and its neighbours in the same section, for an earlier year's figure."""
-        out = [(unit, 1.0)]
-        ordered = sorted({(u.start, u.end): u for u in [*pool, unit]}.values(), key=lambda u: u.start)
-        same = [u for u in ordered if u.document == unit.document and u.section == unit.section]
-        idx = next((i for i, u in enumerate(same) if u.start <= unit.end <= u.end or u.end == unit.end), None)
-        if idx is None:
-            return out
-        for u in same[idx + 1 : idx + 3]:
-            if u.start - same[idx].end < 400:
-                out.append((u, 0.9))
-        for u in same[max(0, idx - 2) : idx]:
-            if unit.start - u.end < 400 and not (u.start >= unit.start):
-                out.append((u, 0.8))
-        return out
-
-    def pick(self, op: _Operand, unit: SentenceUnit, tokens: list[tuple[str, int]],
-             op_words: Sequence[str], taken: Sequence[Found], year: str | None
-             ) -> tuple[Amount | None, float]:
+    def _pick(self, op: _Operand, unit: SentenceUnit, tokens: list[tuple[str, int]],
+              taken: Sequence[Found], year: str | None) -> tuple[Amount | None, float]:
         """The figure in a sentence that belongs to the operand, with how clearly it does."""
-        plan = self.plan
         report_year = _report_year(unit)
+        used = {(t.unit.document, t.unit.start + t.amount.start) for t in taken}
         scored: list[tuple[float, Amount]] = []
         for a in amounts(unit.text):
-            if plan.unit == "euro" and not a.euro:
+            if not self._kind_fits(a) or (unit.document, unit.start + a.start) in used:
                 continue
-            if plan.unit == "percent" and not a.percent:
-                continue
-            if plan.unit == "count" and (a.euro or a.percent):
-                continue
-            if a.delta:
-                continue
-            if any(t.unit.document == unit.document and t.unit.start + t.amount.start == unit.start + a.start
-                   for t in taken):
-                continue
+            if op.role == "whole" and any(a.value <= t.amount.value for t in taken):
+                continue  # a whole is larger than its part
             if year is not None:
                 if not (a.year and a.year.startswith(year)):
                     continue
             elif a.year and report_year and int(a.year[:4]) < report_year:
-                continue  # an earlier year's figure is not this year's operand
+                continue  # an earlier year's figure is no operand of this year
             index = next((i for i, (_, at) in enumerate(tokens) if at >= a.start), len(tokens))
-            after = [t for t, _ in tokens[index + 1 : index + 6]]
+            after = []
+            for t, _ in tokens[index + 1 : index + 6]:
+                if t[0].isdigit():
+                    break
+                after.append(t)
             follows = max((_match(m, after) for m in self.measure), default=0.0)
-            score = 0.6 * (1.0 if follows >= 0.8 else 0.0)
-            score += 0.3 / (1 + self._distance(tokens, index, op_words))
+            score = 0.6 if follows >= STRONG else 0.0
+            score += 0.3 / (1 + _distance(tokens, index, op.words))
             if self.context:
-                score += 0.15 / (1 + self._distance(tokens, index, self.context))
+                score += 0.15 / (1 + _distance(tokens, index, self.context))
             if a.back_reference and op.role != "whole":
                 score -= 0.5
+            if a.subset and op.role != "part":
+                score -= 0.2
             scored.append((score, a))
         if not scored:
             return None, 0.0
@@ -721,10 +792,33 @@ class _Resolver:
             return None, 0.0
         return top, top_score
 
-    @staticmethod
-    def _distance(tokens: list[tuple[str, int]], index: int, words: Sequence[str]) -> int:
-        hits = [abs(i - index) for i, (t, _) in enumerate(tokens) if any(_word_score(w, t) >= 0.8 for w in words)]
-        return min(hits, default=20)
+
+def _distance(tokens: list[tuple[str, int]], index: int, words: Sequence[str]) -> int:
+    """Tokens between a figure and the nearest word that stands for one of `words`."""
+    hits = [
+        abs(i - index)
+        for i, (t, _) in enumerate(tokens)
+        if any(_word_score(w, t) >= STRONG for w in words)
+    ]
+    return min(hits, default=20)
+
+
+def _words(text: str) -> list[str]:
+    return [t for t, _ in _tokens(text)]
+
+
+def _split_compound(word: str, vocabulary: set[str]) -> list[str]:
+    """A question compound as two report words when the report never joins them."""
+    if len(word) < 8 or any(_same_word(word, v) or v.endswith(word) for v in vocabulary):
+        return [word]
+    for cut in range(len(word) - 4, 3, -1):
+        head, tail = word[:cut], word[cut:]
+        left = head[:-1] if head.endswith("s") and head[:-1] in vocabulary else head
+        if len(left) >= 4 and any(_same_word(left, v) for v in vocabulary) and any(
+            _same_word(tail, v) for v in vocabulary
+        ):
+            return [left, tail]
+    return [word]
 
 
 # --- the answer ---------------------------------------------------------------------------------
@@ -766,33 +860,48 @@ def answer_calculation(
 ) -> AskResponse | None:
     """A cited answer that shows its calculation, or None when an operand is not certain."""
     resolver = _Resolver(plan, finder)
-    found = _resolve(resolver)
+    found = _resolve(resolver, question)
     if found is None:
         return None
-    response = _compose(plan, resolver, found, finder, language)
+    response = _compose(question, plan, found, finder, language)
     if response is None or ungrounded_numbers(response):
         return None
     return response
 
 
-def _resolve(resolver: _Resolver) -> list[Found] | None:
+def _whole_fits(part: Found, whole: Found, question: str) -> bool:
+    """A part stated as "27 van die 41" or "39 van die lopende casussen" belongs to that whole:
+    the 41 itself, or a whole the question or the whole's sentence also calls "lopende"."""
+    m = _OF_THOSE.match(part.unit.text[part.amount.end :])
+    if not m:
+        return True
+    named = m.group(1)
+    if named[0].isdigit():
+        return parse_nl_number(named) == whole.amount.value
+    known = set(_words(question)) | set(_words(whole.unit.text))
+    return any(_same_word(named, w) for w in known)
+
+
+def _resolve(resolver: _Resolver, question: str) -> list[Found] | None:
     plan = resolver.plan
     ops = resolver.operands
+    if not resolver.prepare():
+        return None
     if plan.operation == "change":
-        current = resolver.find(ops[0], [])
+        current = resolver.find(0, [])
         if current is None:
             return None
         report_year = _report_year(current.unit)
         baseline = plan.baseline_year or (report_year - 1 if report_year else None)
         if baseline is None:
             return None
-        earlier = resolver.find(ops[0], [current], year=str(baseline), near=current.unit)
+        earlier = resolver.find_earlier(current, str(baseline))
         return [current, earlier] if earlier is not None else None
     # The part first: a whole is then any larger figure of the same section.
     order = sorted(range(len(ops)), key=lambda i: ops[i].role == "whole")
     results: dict[int, Found] = {}
     for i in order:
-        f = resolver.find(ops[i], list(results.values()))
+        f = resolver.find(i, list(results.values()))
         if f is None:
             return None
         results[i] = f
@@ -800,6 +909,8 @@ def _resolve(resolver: _Resolver) -> list[Found] | None:
     if plan.operation in ("share", "remainder"):
         part, whole = (found[0], found[1]) if plan.operation == "share" else (found[1], found[0])
         if whole.amount.value <= part.amount.value or whole.unit.section != part.unit.section:
+            return None
+        if not _whole_fits(part, whole, question):
             return None
     if len({(f.unit.start + f.amount.start) for f in found}) < len(found):
         return None
@@ -814,11 +925,23 @@ def _show(value: Decimal, unit: Unit) -> str:
     return format_number(value)
 
 
+def _original(question: str, phrase: str) -> str:
+    """A phrase as the asker wrote it ("IPTA", not "ipta"), without figures."""
+    words = re.findall(r"[\w’'-]+", question)
+    folded = [_clean(w) for w in words]
+    target = phrase.split()
+    for i in range(len(words) - len(target) + 1):
+        if folded[i : i + len(target)] == target:
+            phrase = " ".join(words[i : i + len(target)])
+            break
+    return re.sub(r"\s+", " ", re.sub(r"\d", "", phrase)).strip()
+
+
 def _label(phrase: str) -> str:
     return phrase[:1].upper() + phrase[1:]
 
 
-def _compose(plan: CalculationPlan, resolver: _Resolver, found: list[Found], finder: SentenceFinder,
+def _compose(question: str, plan: CalculationPlan, found: list[Found], finder: SentenceFinder,
              language: Language) -> AskResponse | None:
     citations: list[Citation] = []
     marks: list[int] = []
@@ -831,7 +954,7 @@ def _compose(plan: CalculationPlan, resolver: _Resolver, found: list[Found], fin
         marks.append(same.id)
     values = [f.amount.value for f in found]
     shown = [_show(v, plan.unit) for v in values]
-    names = [re.sub(r"\d", "", p).strip() for p in plan.operands]
+    names = [_original(question, p) for p in (plan.labels or plan.operands)]
     more_key = (language, plan.unit)
     if plan.operation == "sum":
         result = sum(values, Decimal(0))
@@ -854,6 +977,7 @@ def _compose(plan: CalculationPlan, resolver: _Resolver, found: list[Found], fin
         pct = part / whole * 100
         result_text = format_percent(pct, 1)
         calc = f"{shown[0]} / {shown[1]} = {result_text}"
+        result_text = result_text.replace(",0%", "%")  # "44%" reads easier than "44,0%"
         items = f"{_label(names[0])}: {shown[0]} [{marks[0]}]. {_label(names[1])}: {shown[1]} [{marks[1]}]."
         text = say(_TEXT["share"], language, items=items, result=result_text)
     elif plan.operation == "remainder":

@@ -24,7 +24,9 @@ class ServiceUnavailable(Exception):
     """The service cannot answer yet (no index); the message says how to fix it."""
 
 
-def error_body(code: str, message: str, details: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+def error_body(
+    code: str, message: str, details: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
     """The single error shape of the API."""
     return {"error": {"code": code, "message": message, "details": details or []}}
 
@@ -54,7 +56,9 @@ def validation_message(errors: list[dict[str, Any]]) -> str:
     if kind == "extra_forbidden":
         return messages.ERROR_VALIDATION.format(detail=f"het veld '{field}' is onbekend.")
     if kind == "literal_error":
-        return messages.ERROR_VALIDATION.format(detail=f"'{field}' moet 'user' of 'assistant' zijn.")
+        return messages.ERROR_VALIDATION.format(
+            detail=f"'{field}' moet 'user' of 'assistant' zijn."
+        )
     return messages.ERROR_WRONG_TYPE.format(field=field)
 
 

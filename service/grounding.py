@@ -45,10 +45,10 @@ def ungrounded_numbers(response: AskResponse) -> list[Decimal]:
         for match in _CALCULATION.finditer(response.answer):
             operands = extract_numbers(match.group(1))
             result = extract_numbers(match.group(3))
-            if result and operands and all(_close(o, allowed) for o in operands):
-                if result[0] not in allowed:
-                    allowed.add(result[0])
-                    changed = True
+            grounded = result and operands and all(_close(o, allowed) for o in operands)
+            if grounded and result[0] not in allowed:
+                allowed.add(result[0])
+                changed = True
     return [
         n for n in extract_numbers(response.answer) if not _close(n, allowed) and not _is_year(n)
     ]
@@ -68,7 +68,9 @@ def enforce_grounding(response: AskResponse, sources: dict[str, str]) -> AskResp
     loose = ungrounded_numbers(response)
     if not loose:
         return response
-    log.warning("answer had ungrounded numbers; answering with the quotes alone",
-                extra={"count": len(loose), "route": response.route})
+    log.warning(
+        "answer had ungrounded numbers; answering with the quotes alone",
+        extra={"count": len(loose), "route": response.route},
+    )
     quotes = " ".join(f"“{' '.join(c.quote.split())}” [{c.id}]" for c in response.citations)
     return response.model_copy(update={"answer": quotes})

@@ -245,7 +245,7 @@ class Lexicon:
 
     @lru_cache(maxsize=20_000)  # noqa: B019
     def compounds_with(self, word: str) -> tuple[str, ...]:
-        """Vocabulary compounds holding a word the vocabulary lacks: "inbraken" -> "woninginbraken"."""
+        """Vocabulary compounds holding an unknown word: "inbraken" -> "woninginbraken"."""
         if word in self.vocabulary or len(word) < MIN_COMPOUND_PART + 1 or not word.isalpha():
             return ()
         return tuple(
@@ -292,7 +292,10 @@ class Lexicon:
         For a query, English domain words are translated and typos corrected first.
         """
         return [
-            t for word in words(text) if not is_stopword(word) for t in self._word_terms(word, query)
+            t
+            for word in words(text)
+            if not is_stopword(word)
+            for t in self._word_terms(word, query)
         ]
 
     def _word_terms(self, word: str, query: bool, correct: bool = True) -> dict[str, float]:

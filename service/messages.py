@@ -31,9 +31,7 @@ REFUSAL_OPINION = {
     ),
 }
 REFUSAL_OTHER_MUNICIPALITY = {
-    "nl": (
-        "Het jaarverslag gaat alleen over Zoetermeer. Over {place} staan er geen cijfers in."
-    ),
+    "nl": ("Het jaarverslag gaat alleen over Zoetermeer. Over {place} staan er geen cijfers in."),
     "en": "The report is only about Zoetermeer. It has no figures for {place}.",
 }
 REFUSAL_ACTION = {
@@ -70,9 +68,7 @@ REFUSAL_YEAR = {
         "Het jaarverslag gaat over 2024 en geeft soms een vergelijking met 2023. "
         "Over {year} staat er niets in."
     ),
-    "en": (
-        "The report covers 2024, sometimes compared with 2023. It says nothing about {year}."
-    ),
+    "en": ("The report covers 2024, sometimes compared with 2023. It says nothing about {year}."),
 }
 TOPICS = {
     "nl": (
@@ -106,8 +102,8 @@ ERROR_TOO_LONG = "De vraag is te lang. Gebruik hoogstens {limit} tekens."
 ERROR_HISTORY_TOO_LONG = "Het gesprek is te lang. Stuur hoogstens {limit} eerdere beurten mee."
 ERROR_WRONG_TYPE = "Het veld '{field}' heeft een verkeerd type."
 ERROR_INDEX_MISSING = (
-    "De zoekindex is er nog niet. Bouw die eerst met 'make index' "
-    "(of 'python -m ingest') en start de service opnieuw."
+    "De vraagbaak is nog niet klaar voor gebruik: de zoekindex ontbreekt. "
+    "Beheerder: bouw de index met 'make index' (of 'python -m ingest') en start de service opnieuw."
 )
 ERROR_NOT_FOUND = "Deze pagina bestaat niet."
 ERROR_INTERNAL = "Er ging iets mis aan onze kant. Probeer het later opnieuw."

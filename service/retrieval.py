@@ -99,13 +99,17 @@ class HybridRetriever(BaseRetriever):
         found = self.store.similarity_search_by_vector(vector, k=self.candidates)
         return [self._positions[str(d.id)] for d in found if str(d.id) in self._positions]
 
-    def search(self, query: str, k: int | None = None, query_vector: Sequence[float] | None = None) -> list[Hit]:
+    def search(
+        self, query: str, k: int | None = None, query_vector: Sequence[float] | None = None
+    ) -> list[Hit]:
         """The top `k` passages for a question, fused from the rankings `mode` selects."""
         k = self.k if k is None else k
         bm25 = self.bm25_ranking(query) if self.mode != "dense" else []
         dense: list[int] = []
         if self.mode != "bm25":
-            vector = query_vector if query_vector is not None else self.embeddings.embed_query(query)
+            vector = (
+                query_vector if query_vector is not None else self.embeddings.embed_query(query)
+            )
             dense = self.dense_ranking(vector)
         fused = rrf([bm25, dense], self.rrf_k)
         bm25_rank = {item: r for r, item in enumerate(bm25, start=1)}
@@ -121,6 +125,11 @@ class HybridRetriever(BaseRetriever):
         out = []
         for hit in hits:
             doc = self.passages[hit.index]
-            meta = {**doc.metadata, "score": hit.score, "bm25_rank": hit.bm25_rank, "dense_rank": hit.dense_rank}
+            meta = {
+                **doc.metadata,
+                "score": hit.score,
+                "bm25_rank": hit.bm25_rank,
+                "dense_rank": hit.dense_rank,
+            }
             out.append(Document(page_content=doc.page_content, metadata=meta, id=doc.id))
         return out

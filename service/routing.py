@@ -18,7 +18,7 @@ RefusalReason = Literal["opinion", "other_municipality", "year", "person", "acti
 
 _OPINION = re.compile(
     r"\b(moet(en)? (de )?(gemeente|zoetermeer|ik|we|wij|je|jij|u)\b|zou(den)? .*\bmoeten\b|"
-    r"vind (je|jij|u)|wat vind|wat is uw mening|mening|advies|adviseer|raad (je|jij|u) aan|"
+    r"vindt? (je|jij|u)|wat vindt?|wat is uw mening|mening|advies|adviseer|raad (je|jij|u) aan|"
     r"is het (wel )?(goed|slim|verstandig)|beter om|should|do you think|your opinion|"
     r"would you recommend|recommend|is it (a )?good)\b",
     re.IGNORECASE,

@@ -353,6 +353,34 @@ _BLOCKERS = (
     "young people",
     "youth",
 )
+# Long words of money questions that name no item of their own.
+_GENERIC_WORDS = {
+    "gemeente",
+    "zoetermeer",
+    "ongeveer",
+    "precies",
+    "jaarverslag",
+    "jaarrekening",
+    "verslag",
+    "inwoners",
+    "veiligheid",
+    "uitgegeven",
+    "ontvangen",
+    "municipality",
+    "approximately",
+    "exactly",
+    "report",
+    "safety",
+    "totale",
+    "hoeveelheid",
+    "doelstelling",
+    "doelstellingen",
+    "objective",
+    "objectives",
+}
+# Comparatives of "veilig" are one letter from "veilig" itself, which names no table:
+# matched as written, never as a typo.
+_EXACT_ONLY = {"veiliger", "veiligst", "onveiliger", "onveiligst", "safer", "safest"}
 # Head words of year tables and what people call them.
 _HEAD_SYNONYMS = {
     "woninginbraken": (
@@ -383,7 +411,7 @@ _HEAD_SYNONYMS = {
         "veiliger",
         "veiligst",
         "onveiliger",
-        "veiligheidsbeleving",
+        "onveiligst",
         "safer",
         "safest",
     ),
@@ -449,8 +477,28 @@ _STOPWORDS = {
     "heeft",
     "hadden",
 }
-_MAX_WORDS = ("meeste", "hoogste", "grootste", "meest", "most", "highest", "largest", "biggest")
-_MIN_WORDS = ("minste", "laagste", "kleinste", "fewest", "least", "lowest", "smallest")
+_MAX_WORDS = (
+    "meeste",
+    "hoogste",
+    "grootste",
+    "meest",
+    "veiligst",
+    "most",
+    "highest",
+    "largest",
+    "biggest",
+    "safest",
+)
+_MIN_WORDS = (
+    "minste",
+    "laagste",
+    "kleinste",
+    "onveiligst",
+    "fewest",
+    "least",
+    "lowest",
+    "smallest",
+)
 _TARGET_PHRASES = (
     "doel gehaald",
     "doel behaald",
@@ -484,6 +532,10 @@ _SHARE_PHRASES = (
     "fraction",
 )
 _DIFF_PHRASES = (
+    "veiliger",
+    "onveiliger",
+    "safer",
+    "less safe",
     "scheelt",
     "scheelde",
     "schelen",
@@ -561,9 +613,13 @@ _GROUP_PHRASES: list[tuple[tuple[str, ...], str]] = [
             "wijk met",
             "wijken met",
             "which neighbourhood",
+            "which neighbourhoods",
             "which neighborhood",
+            "which neighborhoods",
             "which district",
+            "which districts",
             "which area",
+            "which areas",
             "per neighbourhood",
             "neighbourhoods with",
             "wijken",
@@ -588,7 +644,18 @@ _GROUP_PHRASES: list[tuple[tuple[str, ...], str]] = [
         ),
         "eigendom",
     ),
-    (("welke doelstelling", "per doelstelling", "which goal", "which objective"), "doelstelling"),
+    (
+        (
+            "welke doelstelling",
+            "welke doelstellingen",
+            "per doelstelling",
+            "which goal",
+            "which goals",
+            "which objective",
+            "which objectives",
+        ),
+        "doelstelling",
+    ),
     (("welk jaar", "which year"), "jaar"),
 ]
 _NUMBER_WORDS = {
@@ -785,6 +852,11 @@ _ANAPHORA = (
     "them",
     "it",
 )
+# "Meer woonoverlastcasussen dan …", "fewer cases in Noordhove than …": a comparison.
+_MORE_THAN = re.compile(
+    r" (?:meer|minder|hoger|lager|groter|kleiner|more|fewer|less|higher|lower|larger|smaller)"
+    r" (?:[a-z]+ ){1,4}(?:dan|than) "
+)
 # "Onder de begroting", "above target": the gap between realisation and budget.
 _BUDGET_GAP = re.compile(
     r" (?:onder|boven|beneden|below|under|above|over|within|binnen) (?:de |het |the )?"
@@ -850,17 +922,24 @@ _GOAL_NUMBER = re.compile(r"\b(?:doelstelling|doel|goal|objective)\s+(\d+)\b")
 _TABLE_REFERENCE = re.compile(r"\btabel\s+\d+(?:\.\d+)*")
 _TOP = re.compile(r"\btop[\s-]*(\d+|een|twee|drie|vier|vijf|zes|zeven|acht|three|five|two|four)\b")
 _UNKNOWN_PLACE = re.compile(
-    r"\b(?:in|wijk|buurt|neighbourhood|neighborhood|district)\s+(?:de\s+|het\s+|the\s+)?"
+    r"\b(?:in|wijk|buurt|neighbourhood|neighborhood|district|dan|than|versus|vs)\s+"
+    r"(?:de\s+|het\s+|the\s+)?"
     r"([A-Z][a-zà-ÿ]+(?:[-\s][A-Z][a-zà-ÿ]+)?)"
 )
 
 
-def normalise(text: str) -> str:
-    """Lower case, accents off, punctuation and hyphens to spaces (keeping "5.2" and "%")."""
+def normalise(text: str, keep_hyphens: bool = False) -> str:
+    """Lower case, accents off, punctuation to spaces (keeping "5.2" and "%").
+
+    Hyphens become spaces too, unless `keep_hyphens` keeps them inside words for
+    `_split_compounds` to judge.
+    """
     text = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
     text = re.sub(r"(?<=\d)[.,](?=\d)", "\x00", text)
     text = re.sub(r"[^a-z0-9%\x00\-]+", " ", text)
-    text = text.replace("-", " ")
+    text = re.sub(r"(?<![a-z])-|-(?![a-z])", " ", text)
+    if not keep_hyphens:
+        text = text.replace("-", " ")
     return " " + re.sub(r"\s+", " ", text.replace("\x00", ".")).strip() + " "
 
 
@@ -873,24 +952,45 @@ def _has(text: str, phrases: Iterable[str]) -> bool:
     return any(_spaced(p) in text for p in phrases)
 
 
-def _split_compounds(text: str, prefixes: Iterable[str]) -> str:
+def _split_compounds(text: str, vocab: _Vocabulary) -> str:
     """ "woonoverlastcasussen" → "woonoverlast casussen", "corporatiezaken" → "corporatie zaken".
 
     Any word ending in "casussen" is split (the noun is unambiguous); the shorter case
-    nouns only after a known table word, so "rechtszaken" stays whole.
+    nouns only after a known table word, so "rechtszaken" stays whole. A hyphen splits
+    too ("woonoverlast-casussen", "housing-corporation"), except where an unknown word
+    narrows a table subject into another one: "auto-inbraken" are no woninginbraken, so
+    it is written as one word ("autoinbraken") that matches nothing.
     """
-    known = set(prefixes)
+    known = vocab.compound_heads
+
+    def hyphen(match: re.Match[str]) -> str:
+        parts = match.group().split("-")
+        out = parts[0]
+        for part in parts[1:]:
+            last = out.split()[-1]
+            narrows = part in vocab.subject_words and last not in vocab.known_words
+            out += part if narrows else f" {part}"
+        return out
+
+    text = re.sub(r"[a-z]+(?:-[a-z]+)+", hyphen, text)
 
     def split(match: re.Match[str]) -> str:
         word = match.group()
         for suffix in _CASE_SUFFIXES:
             head = word[: -len(suffix)]
-            known_head = suffix == "casussen" or head in known or head.rstrip("s") in known
+            if head.endswith("s") and head not in known and len(head) > 5:
+                head = head[:-1]  # the linking s: "ondermijningscasussen"
+            known_head = suffix == "casussen" or head in known
             if word.endswith(suffix) and len(head) >= 4 and known_head:
                 return f"{head} {suffix}"
         return word
 
     return re.sub(r"[a-z]+", split, text)
+
+
+def _extends(word: str, known: str) -> bool:
+    """A compound around a known word ("lesprogramma"), not a typo of it: another subject."""
+    return len(word) - len(known) >= 2 and (word.endswith(known) or word.startswith(known))
 
 
 def _predicate(text: str) -> tuple[Comparison, Decimal] | None:
@@ -975,6 +1075,8 @@ class _Vocabulary:
     report_year: int | None = None
     fuzzy: dict[str, tuple[str, str]] = field(default_factory=dict)  # word → (dim, value)
     compound_heads: set[str] = field(default_factory=set)  # words a case noun can follow
+    subject_words: set[str] = field(default_factory=set)  # single words naming a table subject
+    known_words: set[str] = field(default_factory=set)  # every single word the parser knows
 
 
 def _stem(word: str) -> str:
@@ -1032,13 +1134,21 @@ class QueryParser:
                 vocab.fuzzy[name] = ("wijk", key)
         for head, synonyms in _HEAD_SYNONYMS.items():
             for word in synonyms:
-                if " " not in word and len(word) >= 7:
+                if " " not in word and len(word) >= 7 and word not in _EXACT_ONLY:
                     vocab.fuzzy.setdefault(word, ("head", head))
         for word in ("woonoverlast",):
             vocab.fuzzy[word] = ("anchor", CROSS_TOPIC)
         single = [p for phrases, _, _ in _TERMS for p in phrases] + list(_CROSS_ANCHORS)
         single += [w for synonyms in _HEAD_SYNONYMS.values() for w in synonyms]
         vocab.compound_heads = {p for p in single if " " not in p and "-" not in p}
+        subjects = [*_CROSS_ANCHORS, *(w for ws in _HEAD_SYNONYMS.values() for w in ws)]
+        vocab.subject_words = {w for w in subjects if " " not in w}
+        vocab.known_words = (
+            vocab.compound_heads
+            | _STOPWORDS
+            | set(_CASE_WORDS)
+            | {w for name in vocab.wijken for w in name.split()}
+        )
         return vocab
 
     @staticmethod
@@ -1063,7 +1173,7 @@ class QueryParser:
     # -- one turn -----------------------------------------------------------------------
     def _parse(self, question: str) -> _Parsed:
         vocab = self.vocab
-        text = _split_compounds(normalise(question), vocab.compound_heads)
+        text = _split_compounds(normalise(question, keep_hyphens=True), vocab)
         filters: dict[str, list[str]] = {}
         positions: dict[str, int] = {}
         value_positions: dict[tuple[str, str], int] = {}
@@ -1136,7 +1246,7 @@ class QueryParser:
             if len(word) < MIN_FUZZY_CHARS or word in _STOPWORDS or word in _BLOCKERS:
                 continue
             close = difflib.get_close_matches(word, list(vocab.fuzzy), n=1, cutoff=FUZZY_CUTOFF)
-            if not close:
+            if not close or _extends(word, close[0]):
                 continue
             dim, value = vocab.fuzzy[close[0]]
             if dim == "head":
@@ -1196,6 +1306,7 @@ class QueryParser:
             _has(text, _DIFF_PHRASES)
             or _has(text, _CHANGE_PHRASES)
             or _BUDGET_GAP.search(text) is not None
+            or _MORE_THAN.search(text) is not None
         ):
             operation = "diff"
         elif _has(text, _MAX_WORDS):
@@ -1217,6 +1328,10 @@ class QueryParser:
         year_topic = bool(table_ids) and all(t in vocab.year_tables for t in table_ids)
         if year_topic and blocked and not safety:
             topic, table_ids = None, ()
+        pair = any(len(values) > 1 for values in filters.values())
+        if blocked and operation == "diff" and not pair and not year_topic:
+            # "Meer woonoverlast- dan ondermijningscasussen?": one side is a text-only figure.
+            topic, table_ids = None, ()
         if topic == CROSS_TOPIC and not (
             filters
             or unknown
@@ -1233,6 +1348,10 @@ class QueryParser:
         if topic == MONEY_TOPIC:
             # Goal names ("veiligheid in de wijk") only mean a goal in a money question.
             self._goal_names(text, filters, positions)
+            if "doelstelling" not in filters and group_by is None and self._other_item(blanked):
+                # "Wat kostte de vernieling van de bedienzuil?": an item the tables do not
+                # itemise, not the programme total.
+                topic, table_ids = None, ()
         ordered = {d: tuple(filters[d]) for d in sorted(filters, key=lambda d: positions.get(d, 0))}
         return _Parsed(
             topic=topic,
@@ -1251,6 +1370,17 @@ class QueryParser:
             anaphora=_has(text, _ANAPHORA) and len(text.split()) <= 8,
             text=text,
         )
+
+    def _other_item(self, blanked: str) -> bool:
+        """Whether words the parser does not know name the subject (a long unknown noun)."""
+        goal_words = {w for words in self.vocab.goal_words.values() for w in words}
+        for word in blanked.split():
+            if len(word) < 7 or word in self.vocab.known_words or word in _GENERIC_WORDS:
+                continue
+            if _stem(word) in goal_words or word in _BLOCKERS:
+                continue
+            return True
+        return False
 
     def _goal_names(
         self, text: str, filters: dict[str, list[str]], positions: dict[str, int]

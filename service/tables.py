@@ -181,7 +181,7 @@ class TableAnswerer:
                 self._answer_table(draft, table, query, language)
         if draft.route == "table":
             self._mention_discrepancies(draft, language)
-        logger.info(
+        logger.debug(
             "table answer",
             extra={"route": draft.route, "operation": query.operation, "tables": query.table_ids},
         )
@@ -248,7 +248,20 @@ class TableAnswerer:
                 f"{listed}."
             )
         own_dims = {table.row_dimension, *table.column_dimensions}
-        if (query.values("wijk") or unknown_wijken) and "wijk" not in own_dims:
+        if unknown_wijken and "wijk" not in own_dims:
+            names = _join(unknown_wijken, lang)
+            return (
+                f"De tabel '{table.title}' geeft geen cijfers voor {names}."
+                if nl
+                else f"The table '{table.title}' has no figures for {names}."
+            )
+        ranks_wijken = query.group_by == "wijk" and query.operation in (
+            "max",
+            "min",
+            "top",
+            "filter",
+        )
+        if (query.values("wijk") or ranks_wijken) and "wijk" not in own_dims:
             return (
                 f"De tabel '{table.title}' geeft geen cijfers per wijk."
                 if nl
@@ -937,9 +950,10 @@ class TableAnswerer:
                     for v, f in rest
                 )
                 draft.sentences.append(("Daarna: " if nl else "Next: ") + follow + ".")
-        for _, figure in chosen:
+        for value, figure in chosen:
             if figure.calculation:
-                draft.sentences.append(f"({figure.calculation})")
+                label = f"{self._side(table, group, value, lang)}: " if len(chosen) > 1 else ""
+                draft.sentences.append(f"({label}{figure.calculation})")
             draft.use(figure, table)
 
     # -- discrepancies and citations ----------------------------------------------------
@@ -1071,6 +1085,23 @@ def _test_words(comparison: str, threshold: Decimal, describe: str, lang: Langua
     return f"with {describe} {'above' if above else 'below'} the asked limit"
 
 
+def _asked_test(predicate: tuple[str, Decimal]) -> str:
+    """The question's test in words for the resolved question: "geen", "meer dan 30"."""
+    comparison, threshold = predicate
+    if threshold == 0 and comparison == "=":
+        return "geen"
+    if threshold == 0 and comparison in (">", "<"):
+        return "een positief" if comparison == ">" else "een negatief"
+    words = {
+        ">": "meer dan",
+        "<": "minder dan",
+        ">=": "minstens",
+        "<=": "hoogstens",
+        "=": "precies",
+    }
+    return f"{words[comparison]} {format_number(threshold)}"
+
+
 def _signed_sum(parts: Sequence[tuple[int, TableCell]]) -> str:
     """ "-56 + 0 − 0 + 200": outflows printed positive are subtracted."""
     text = []
@@ -1115,6 +1146,8 @@ def resolved_question(query: TableQuery, tables: Sequence[Table]) -> str:
             return f"Welke {query.top_n or 3} wijken hadden de meeste {noun}{when}?"
         if query.operation == "share":
             return f"Welk percentage waren {noun}{where}{when}?"
+        if query.operation == "filter" and query.predicate is not None:
+            return f"Welke wijken hadden {_asked_test(query.predicate)} {noun}{when}?"
         return f"Hoeveel {noun}{where}{when}?"
     if query.topic == MONEY_TOPIC:
         kolom = _join([_w("nl", k) for k in query.values("kolom")], "nl") or "bedragen"
@@ -1127,12 +1160,18 @@ def resolved_question(query: TableQuery, tables: Sequence[Table]) -> str:
             if goals
             else " per doelstelling"
         )
+        if query.operation == "filter" and query.predicate is not None:
+            return f"Welke doelstellingen hadden {_asked_test(query.predicate)} {kolom}?"
+        if query.operation == "explain":
+            return f"Waaruit bestaat het saldo{where}?"
         return f"Wat waren de {kolom}{where}?"
     subject = _join([_subject(t).lower() for t in tables], "nl")
     types = _join([_w("nl", t) for t in query.values("type")], "nl")
     when = f" in {_join(years, 'nl')}" if years else ""
     if query.operation == "target":
         return f"Is het doel gehaald voor: {subject}{when}?"
+    if query.operation == "diff" and len(tables) == 2:
+        return f"Wat is het verschil tussen {subject}{when}?"
     if query.operation == "diff":
         return f"Wat is het verschil tussen {types or 'de jaren'} bij {subject}{when}?"
     return f"Wat was {('de ' + types + ' van ') if types else ''}{subject}{when}?"

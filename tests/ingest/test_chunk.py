@@ -10,8 +10,9 @@ from tests.conftest import REPORT_NAME
 
 def _chunks(source: str, max_chars: int = 700):
     tables = find_tables(source, REPORT_NAME)
-    doc = parse_document(source, REPORT_NAME, "Programma 5 Veiligheid",
-                         [(t.start, t.end, t.title) for t in tables])
+    doc = parse_document(
+        source, REPORT_NAME, "Programma 5 Veiligheid", [(t.start, t.end, t.title) for t in tables]
+    )
     return doc, chunk_document(doc, max_chars)
 
 

@@ -29,7 +29,9 @@ def test_real_corpus_loads_with_its_metadata() -> None:
         (b"Kort.", "te weinig tekst"),
     ],
 )
-def test_bad_file_is_rejected_with_its_name(corpus_copy: Path, content: bytes, message: str) -> None:
+def test_bad_file_is_rejected_with_its_name(
+    corpus_copy: Path, content: bytes, message: str
+) -> None:
     (corpus_copy / "kapot-rapport.txt").write_bytes(content)
     with pytest.raises(CorpusError) as info:
         load_corpus(corpus_copy)

@@ -12,8 +12,9 @@ from tests.conftest import REPORT_NAME
 @pytest.fixture(scope="module")
 def document(source: str):
     tables = find_tables(source, REPORT_NAME)
-    return parse_document(source, REPORT_NAME, "Programma 5 Veiligheid",
-                          [(t.start, t.end, t.title) for t in tables])
+    return parse_document(
+        source, REPORT_NAME, "Programma 5 Veiligheid", [(t.start, t.end, t.title) for t in tables]
+    )
 
 
 def test_goals_are_top_level_sections_with_their_subsections(document) -> None:
@@ -26,7 +27,11 @@ def test_goals_are_top_level_sections_with_their_subsections(document) -> None:
     by_title = {s.title: s for s in document.sections()}
     assert [c.title for c in by_title[top[1]].children][:2] == ["Huiselijk geweld", "Woonoverlast"]
     subsections_53 = [c.title for c in by_title[top[3]].children]
-    for expected in ("Persoonsgerichte aanpak Jeugd (PGA Jeugd)", "Ondermijning", "Crisisbeheersing"):
+    for expected in (
+        "Persoonsgerichte aanpak Jeugd (PGA Jeugd)",
+        "Ondermijning",
+        "Crisisbeheersing",
+    ):
         assert expected in subsections_53
     assert by_title["Jaarwisseling"].path.startswith("Programma 5 Veiligheid > Doelstelling 5.2")
 
@@ -42,8 +47,12 @@ def test_every_sentence_round_trips_to_the_source(document, source: str) -> None
 
 def test_sentences_survive_dutch_abbreviations(document) -> None:
     texts = [s.text for s in document.sentences()]
-    assert "Hierbij zijn o.a. milieuovertredingen en gebrekkige administratie geconstateerd." in texts
-    assert any(t.startswith("Hiervan was 69% afkomstig") and t.endswith("handhavers).") for t in texts)
+    assert (
+        "Hierbij zijn o.a. milieuovertredingen en gebrekkige administratie geconstateerd." in texts
+    )
+    assert any(
+        t.startswith("Hiervan was 69% afkomstig") and t.endswith("handhavers).") for t in texts
+    )
 
 
 def test_line_break_hyphenation_is_undone_in_search_text_only(document, source: str) -> None:
@@ -62,7 +71,11 @@ def test_junk_line_and_tables_are_not_running_text(document, source: str) -> Non
 
 
 def test_text_after_a_table_belongs_to_that_table(document) -> None:
-    doel = next(s for s in document.sentences() if s.text == "Toelichting: Het aantal woninginbraken blijft dalen.")
+    doel = next(
+        s
+        for s in document.sentences()
+        if s.text == "Toelichting: Het aantal woninginbraken blijft dalen."
+    )
     assert doel.section.endswith("Aantal woninginbraken per jaar (Realisatie 2024)")
 
 

@@ -14,7 +14,9 @@ from tests.conftest import FakeEmbeddings
 
 
 def _settings(corpus: Path, tmp_path: Path) -> Settings:
-    return Settings(corpus_dir=corpus, index_dir=tmp_path / "index", model_dir=tmp_path / "no-model")
+    return Settings(
+        corpus_dir=corpus, index_dir=tmp_path / "index", model_dir=tmp_path / "no-model"
+    )
 
 
 def test_ingest_publishes_a_complete_build(corpus_copy: Path, tmp_path: Path) -> None:
@@ -41,17 +43,21 @@ def test_failed_ingest_leaves_the_served_index_intact(corpus_copy: Path, tmp_pat
     settings = _settings(corpus_copy, tmp_path)
     first = run_ingest(settings, FakeEmbeddings)
     (corpus_copy / "stuk.txt").write_bytes(b"\x00\x01\x02" * 100)
-    with pytest.raises(CorpusError, match="stuk.txt"):
+    with pytest.raises(CorpusError, match=r"stuk\.txt"):
         run_ingest(settings, FakeEmbeddings)
     assert store.current_build(tmp_path / "index").root == first.index
     assert not list((tmp_path / "index" / "builds").glob(".staging-*"))
 
 
-def test_crash_while_embedding_leaves_the_served_index_intact(corpus_copy: Path, tmp_path: Path) -> None:
+def test_crash_while_embedding_leaves_the_served_index_intact(
+    corpus_copy: Path, tmp_path: Path
+) -> None:
     settings = _settings(corpus_copy, tmp_path)
     first = run_ingest(settings, FakeEmbeddings)
     report = next(corpus_copy.glob("*.txt"))
-    report.write_text(report.read_text(encoding="utf-8") + "\nNieuwe zin over veiligheid.\n", "utf-8")
+    report.write_text(
+        report.read_text(encoding="utf-8") + "\nNieuwe zin over veiligheid.\n", "utf-8"
+    )
 
     class Exploding(FakeEmbeddings):
         def embed_documents(self, texts: list[str]) -> list[list[float]]:

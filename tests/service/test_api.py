@@ -44,7 +44,9 @@ def assert_error_shape(response: Any, status: int) -> dict[str, Any]:
 
 
 def test_answer_cites_verbatim_source(client: TestClient, source: str) -> None:
-    response = client.post("/v1/ask", json={"question": "Hoeveel meldingen heeft Team Handhaving verwerkt?"})
+    response = client.post(
+        "/v1/ask", json={"question": "Hoeveel meldingen heeft Team Handhaving verwerkt?"}
+    )
     assert response.status_code == 200
     body = response.json()
     assert body["route"] == "text"
@@ -58,7 +60,10 @@ def test_answer_cites_verbatim_source(client: TestClient, source: str) -> None:
 def test_history_with_user_turns_only_is_accepted(client: TestClient) -> None:
     response = client.post(
         "/v1/ask",
-        json={"question": "en in 2023?", "history": [{"role": "user", "content": "Hoeveel woninginbraken waren er in 2024?"}]},
+        json={
+            "question": "en in 2023?",
+            "history": [{"role": "user", "content": "Hoeveel woninginbraken waren er in 2024?"}],
+        },
     )
     assert response.status_code == 200
 
@@ -74,17 +79,24 @@ def test_history_with_user_turns_only_is_accepted(client: TestClient) -> None:
         ({}, "leeg"),
         ({"question": "Wat?", "history": "geen lijst"}, "type"),
         ({"question": "Wat?", "history": [{"role": "system", "content": "x"}]}, "user"),
-        ({"question": "Wat?", "history": [{"role": "user", "content": "x"}] * 21}, "gesprek is te lang"),
+        (
+            {"question": "Wat?", "history": [{"role": "user", "content": "x"}] * 21},
+            "gesprek is te lang",
+        ),
         ({"question": "Wat?", "extra": 1}, "onbekend"),
     ],
 )
-def test_bad_requests_get_422_with_a_dutch_message(client: TestClient, payload: dict, word: str) -> None:
+def test_bad_requests_get_422_with_a_dutch_message(
+    client: TestClient, payload: dict, word: str
+) -> None:
     error = assert_error_shape(client.post("/v1/ask", json=payload), 422)
     assert word in error["message"]
 
 
 def test_invalid_json_gets_the_same_shape(client: TestClient) -> None:
-    response = client.post("/v1/ask", content=b"{niet json", headers={"content-type": "application/json"})
+    response = client.post(
+        "/v1/ask", content=b"{niet json", headers={"content-type": "application/json"}
+    )
     assert_error_shape(response, 422)
 
 

@@ -40,7 +40,10 @@ TEXT_QUESTIONS = [
     ("Hoeveel vouchers voor zakken zand zijn ingeleverd?", "971 vouchers"),
     ("Wat houdt de campagne Helpende Hens in?", "oliedrums"),
     ("Hoeveel meldingen van huiselijk geweld registreerde de politie?", "228 meldingen"),
-    ("Wanneer werden de bevolkingszorgtaken ondergebracht in een gemeenschappelijke organisatie?", "1 juli"),
+    (
+        "Wanneer gingen de bevolkingszorgtaken naar een gemeenschappelijke organisatie?",
+        "1 juli",
+    ),
     ("handhavng meldingen 2024", "13.939"),
     ("What was the damage to waste bins on New Year's Eve?", "€ 28.122"),
 ]
@@ -81,7 +84,9 @@ def test_follow_up_carries_the_topic(assistant: Assistant) -> None:
     response = assistant.ask(
         AskRequest(
             question="welk deel daarvan kwam van partners?",
-            history=[{"role": "user", "content": "Hoeveel signalen over ondermijning kwamen binnen?"}],
+            history=[
+                {"role": "user", "content": "Hoeveel signalen over ondermijning kwamen binnen?"}
+            ],
         )
     )
     assert response.resolved_question and "ondermijning" in response.resolved_question
@@ -89,7 +94,9 @@ def test_follow_up_carries_the_topic(assistant: Assistant) -> None:
 
 
 def test_table_question_takes_the_table_route(assistant: Assistant) -> None:
-    response = assistant.ask(AskRequest(question="Hoeveel afgeronde casussen had Rokkeveen bij koopwoningen?"))
+    response = assistant.ask(
+        AskRequest(question="Hoeveel afgeronde casussen had Rokkeveen bij koopwoningen?")
+    )
     assert response.route == "table"
     assert "4" in response.answer
     assert any(c.quote.startswith("Rokkeveen") for c in response.citations)

@@ -11,15 +11,31 @@ from service.retrieval import HybridRetriever, rrf
 from tests.conftest import FakeEmbeddings
 
 PASSAGES = [
-    Document(page_content="In 2024 heeft Team Handhaving in totaal 13.939 meldingen verwerkt.", id="a",
-             metadata={"start": 0, "end": 10}),
-    Document(page_content="Het aantal woninginbraken blijft dalen.", id="b", metadata={"start": 10, "end": 20}),
-    Document(page_content="De schade aan gemeentelijke eigendommen bedraagt dit jaar € 63.857.", id="c",
-             metadata={"start": 20, "end": 30}),
-    Document(page_content="Er zijn 19 trainingen gegeven gericht op bewustwording en preventie.", id="d",
-             metadata={"start": 30, "end": 40}),
-    Document(page_content="De casuïstiek woonoverlast betreft koopwoningen en corporatiewoningen.", id="e",
-             metadata={"start": 40, "end": 50}),
+    Document(
+        page_content="In 2024 heeft Team Handhaving in totaal 13.939 meldingen verwerkt.",
+        id="a",
+        metadata={"start": 0, "end": 10},
+    ),
+    Document(
+        page_content="Het aantal woninginbraken blijft dalen.",
+        id="b",
+        metadata={"start": 10, "end": 20},
+    ),
+    Document(
+        page_content="De schade aan gemeentelijke eigendommen bedraagt dit jaar € 63.857.",
+        id="c",
+        metadata={"start": 20, "end": 30},
+    ),
+    Document(
+        page_content="Er zijn 19 trainingen gegeven gericht op bewustwording en preventie.",
+        id="d",
+        metadata={"start": 30, "end": 40},
+    ),
+    Document(
+        page_content="De casuïstiek woonoverlast betreft koopwoningen en corporatiewoningen.",
+        id="e",
+        metadata={"start": 40, "end": 50},
+    ),
 ]
 
 

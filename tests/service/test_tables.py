@@ -9,6 +9,7 @@ import pytest
 from ingest.consistency import find_discrepancies
 from ingest.table_store import TableStore
 from ingest.tables import TOTAL, Table, TableCell, TableRow, find_tables
+from service.grounding import ungrounded_numbers
 from service.numbers import extract_numbers, format_number
 from service.schemas import AskResponse
 from service.tables import TableAnswerer
@@ -334,3 +335,198 @@ def test_same_question_twice_gives_identical_responses(answerer: TableAnswerer) 
         assert answerer.answer(question) == answerer.answer(question)
     fresh = TableAnswerer(TableStore.from_tables(TABLES), answerer.discrepancies)
     assert fresh.answer(FIRST) == answerer.answer(FIRST)
+
+
+# -- compounds, hyphens and what is no figure question --------------------------------------
+def grounded(response: AskResponse) -> AskResponse:
+    """Every number is a cited cell or the result of a calculation shown in the answer."""
+    assert ungrounded_numbers(response) == [], response.answer
+    return response
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Hoeveel woonoverlastzaken had Rokkeveen?", "23"),
+        ("Aantal woonoverlast-dossiers in Noordhove", "10"),
+        ("Hoeveel afgeronde corporatiezaken in Seghwaert?", "9"),
+        ("Hoeveel particuliercasussen liepen er in Centrum?", "5"),
+        ("How many closed housing-association cases in Centrum?", "5"),
+        ("How many nuisance cases at housing-corporation homes were there in Rokkeveen?", "13"),
+        ("hoeveel woning-inbraken waren er in 2023?", "97"),
+    ],
+)
+def test_compound_and_hyphenated_words_are_split_into_table_words(
+    answerer: TableAnswerer, question: str, expected: str
+) -> None:
+    lang = "en" if question.startswith("How") else "nl"
+    response = grounded(ask(answerer, question, lang=lang))
+    assert response.route == "table"
+    assert Decimal(expected) in extract_numbers(response.answer)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Hoeveel fiets-inbraken waren er in 2024?",
+        "Hoeveel ondermijningscasussen liepen er nog?",
+        "Welke uitgaven vallen onder doelstelling 5.2?",
+        "What kind of costs are booked on goal 5.3?",
+        "Wat voor soort casussen behandelt het team woonoverlast?",
+        "Hoe kan ik het team Woonoverlast bereiken?",
+        "Wat is het e-mailadres van het team woonoverlast?",
+        "Wat doet het team Woonoverlast?",
+        "Wat kostte de nieuwe verlichting van het Stadhuisplein?",
+        "Waarom zijn de woninginbraken gedaald?",
+        "Zijn er meer woonoverlastcasussen dan ondermijningscasussen behandeld?",
+        "Wat staat er in het jeugdprogramma voor 2025?",
+        "Wat is het veiligheidsbeleid van de gemeente voor 2026?",
+    ],
+)
+def test_questions_that_ask_no_table_figure_go_to_the_text_route(
+    answerer: TableAnswerer, question: str
+) -> None:
+    assert answerer.answer(question) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Hoeveel kosten had doelstelling 5.2?", "-3.374"),
+        ("hoeveel kostte doelstelling 5.3?", "-17.912"),
+        ("wat waren de uitgaven van doelstelling 5.1", "-56"),
+    ],
+)
+def test_how_much_questions_about_costs_stay_table_questions(
+    answerer: TableAnswerer, question: str, expected: str
+) -> None:
+    response = grounded(ask(answerer, question))
+    assert Decimal(expected.replace(".", "")) in extract_numbers(response.answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "place"),
+    [
+        ("hoeveel casussen woonoverlast palenstein", "Palenstein"),
+        ("woonoverlast in het stadshart", "Stadshart"),
+    ],
+)
+def test_a_wijk_the_table_does_not_list_is_refused_naming_the_listed_ones(
+    answerer: TableAnswerer, question: str, place: str
+) -> None:
+    response = ask(answerer, question)
+    assert response.route == "refusal"
+    assert f"noemt {place} niet" in response.answer and "Oosterheem" in response.answer
+    assert "210" not in response.answer
+
+
+def test_other_places_and_per_wijk_rankings_are_refused_for_year_tables(
+    answerer: TableAnswerer,
+) -> None:
+    delft = ask(answerer, "Is het rapportcijfer in Zoetermeer hoger dan in Delft?")
+    assert delft.route == "refusal" and "geen cijfers voor Delft" in delft.answer
+    ranking = ask(answerer, "Welke wijk had de meeste woninginbraken?")
+    assert ranking.route == "refusal" and "geen cijfers per wijk" in ranking.answer
+
+
+def test_compound_question_about_another_year_is_refused(answerer: TableAnswerer) -> None:
+    response = ask(answerer, "Hoeveel woonoverlast-dossiers waren er in 2022?")
+    assert response.route == "refusal" and "alleen 2024" in response.answer
+
+
+# -- new operations --------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("question", "calculation"),
+    [
+        ("Hoeveel procent van alle afgeronde casussen viel in Meerzicht?", "15 / 68 = 22,1%"),
+        ("Welk deel van de woonoverlastdossiers ging over particuliere huur?", "14 / 210 = 6,7%"),
+        (
+            "Welk percentage van de lopende zaken bij corporaties zat in Buytenweg of Meerzicht?",
+            "48 / 99 = 48,5%",
+        ),
+    ],
+)
+def test_share_keeps_the_named_base_in_the_denominator(
+    answerer: TableAnswerer, question: str, calculation: str
+) -> None:
+    assert calculation in grounded(ask(answerer, question)).answer
+
+
+@pytest.mark.parametrize(
+    ("question", "calculation"),
+    [
+        (
+            "Wat is het verschil in woonoverlastcasussen tussen Seghwaert en Oosterheem?",
+            "35 − 17 = 18",
+        ),
+        ("Hoeveel woninginbraken lagen in 2023 onder het doel?", "180 − 97 = 83"),
+        ("By how much was the number of burglaries below target in 2024?", "180 − 89 = 91"),
+    ],
+)
+def test_differences_between_wijken_and_against_the_budget(
+    answerer: TableAnswerer, question: str, calculation: str
+) -> None:
+    lang = "en" if question.startswith("By") else "nl"
+    assert calculation in grounded(ask(answerer, question, lang=lang)).answer
+
+
+def test_selection_lists_the_groups_that_pass_the_test(answerer: TableAnswerer) -> None:
+    none = grounded(
+        ask(answerer, "Welke wijken hadden geen afgeronde casussen bij particuliere verhuurders?")
+    )
+    for wijk in ("Meerzicht", "Buytenweg", "Noordhove", "Oosterheem"):
+        assert wijk in none.answer
+    assert "Centrum" not in none.answer and "Seghwaert" not in none.answer
+    negative = grounded(ask(answerer, "Welke doelstellingen hadden een negatief saldo?"))
+    assert "5.2" in negative.answer and "5.3" in negative.answer and "5.1" not in negative.answer
+    above = grounded(
+        ask(answerer, "Which neighbourhoods had more than 30 housing nuisance cases?", lang="en")
+    )
+    assert all(w in above.answer for w in ("Centrum", "Meerzicht", "Buytenweg", "Seghwaert"))
+    assert "Rokkeveen" not in above.answer
+    nothing = grounded(ask(answerer, "Welke wijken hadden meer dan 100 casussen woonoverlast?"))
+    assert "Geen enkele wijk" in nothing.answer and "Meerzicht (46)" in nothing.answer
+
+
+def test_most_of_a_status_sums_over_ownership_per_wijk(answerer: TableAnswerer) -> None:
+    response = grounded(ask(answerer, "Welke wijk had de minste afgeronde woonoverlastdossiers?"))
+    assert "Noordhove en Oosterheem" in response.answer
+    assert "(Noordhove: 1 + 1 + 0 = 2)" in response.answer
+
+
+def test_a_saldo_is_explained_from_its_row(answerer: TableAnswerer) -> None:
+    response = grounded(
+        ask(
+            answerer,
+            "waardoor is dat saldo zo negatief?",
+            "Wat was het saldo van doelstelling 5.3?",
+        )
+    )
+    assert "-17.912 + 1.240 + 0 + 0 = -16.672" in response.answer
+    assert "komt vooral door de lasten" in response.answer
+    assert quotes(response)[0].startswith("Behouden veiligheid in de stad (5.3)")
+
+
+def test_two_rating_tables_are_compared(answerer: TableAnswerer) -> None:
+    dutch = grounded(ask(answerer, "Is het rapportcijfer in de wijk hoger dan in Zoetermeer?"))
+    assert "8,0 − 7,6 = 0,4" in dutch.answer
+    assert {"Realisatie 8,0 8,0", "Realisatie 7,6 7,6"} <= set(quotes(dutch))
+    english = grounded(
+        ask(answerer, "Do residents feel safer in their neighbourhood or in the city?", lang="en")
+    )
+    assert "8,0 − 7,6 = 0,4" in english.answer
+
+
+@pytest.mark.parametrize(
+    ("history", "question", "expected"),
+    [
+        ("Hoe veilig voelen inwoners zich in Zoetermeer in 2024?", "En in hun buurt?", "8,0"),
+        ("Wat was het rapportcijfer voor de buurt in 2023?", "en voor Zoetermeer?", "7,6"),
+    ],
+)
+def test_follow_up_switches_to_the_sibling_year_table(
+    answerer: TableAnswerer, history: str, question: str, expected: str
+) -> None:
+    response = grounded(ask(answerer, question, history))
+    assert response.route == "table" and expected in response.answer
+    assert len({c.section for c in response.citations}) == 1

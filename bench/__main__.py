@@ -1,0 +1,33 @@
+"""`python -m bench` (`make bench`): latency per route and of the table answerer, with baselines.
+
+Results are printed and written to bench/results/<timestamp>.json (git-ignored).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+from bench import service, tables
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def main() -> int:
+    """Run both benchmarks in one process, so their numbers share a machine state."""
+    print("# Table answerer (server side)")
+    tables.main()
+    print("\n# Assistant per route")
+    result = service.run()
+    print(service.format_report(result))
+    RESULTS.mkdir(exist_ok=True)
+    out = RESULTS / f"{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out.write_text(json.dumps(result, indent=2), encoding="utf-8")
+    print(f"\nwritten to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
