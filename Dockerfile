@@ -29,6 +29,8 @@ RUN pip install --no-deps --no-build-isolation . \
        VRAAGBAAK_CORPUS_DIR=/app/corpus python -m ingest
 
 FROM ${PYTHON_IMAGE} AS runtime
+# TOKENIZERS_PARALLELISM is a switch, not a secret.
+# hadolint ignore=DL3064
 ENV PATH=/opt/venv/bin:$PATH \
     HF_HUB_OFFLINE=1 \
     TRANSFORMERS_OFFLINE=1 \
@@ -39,11 +41,12 @@ ENV PATH=/opt/venv/bin:$PATH \
     VRAAGBAAK_CORPUS_DIR=/app/corpus \
     VRAAGBAAK_HOST=0.0.0.0 \
     VRAAGBAAK_PORT=8000
-RUN groupadd --system app && useradd --system --gid app --home-dir /app app
+RUN groupadd --system --gid 10001 app \
+    && useradd --system --uid 10001 --gid app --home-dir /app app
 WORKDIR /app
 COPY --from=build /opt/venv /opt/venv
-COPY --from=build --chown=app:app /app /app
-USER app
+COPY --from=build --chown=10001:10001 /app /app
+USER 10001:10001
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s \
     CMD ["python", "-c", "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/v1/health').status == 200 else 1)"]

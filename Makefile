@@ -49,7 +49,8 @@ test: index
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy ingest service evals
+	$(VENV)/bin/mypy ingest service evals bench
+	$(VENV)/bin/hadolint Dockerfile
 
 eval: index
 	$(PY) -m evals

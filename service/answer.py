@@ -17,11 +17,13 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from ingest.parse import normalise
-from service import conversation, routing
+from service import arithmetic, conversation, routing
+from service.abbreviations import explain, find_abbreviations
 from service.grounding import enforce_grounding
 from service.knowledge import Knowledge, SentenceUnit, load_knowledge
 from service.lexical import HEAD_PART, Lexicon
 from service.messages import (
+    ABBREVIATION,
     REFUSAL_ACTION,
     REFUSAL_NO_AMOUNT,
     REFUSAL_NOT_COVERED,
@@ -124,6 +126,7 @@ class Assistant:
         self.lexicon: Lexicon = self.retriever.lexicon
         self.tables = TableAnswerer(knowledge.tables, knowledge.discrepancies)
         self._years = routing.report_years(knowledge.sources)
+        self._abbreviations = find_abbreviations(knowledge.sources.values())
         self._sentence_terms = [set(self.lexicon.terms(s.text)) for s in knowledge.sentences]
         self._heading_terms = [
             set(self.lexicon.terms(s.section.rsplit(" > ", 1)[-1])) for s in knowledge.sentences
@@ -153,6 +156,11 @@ class Assistant:
                 return enforce_grounding(table, self.knowledge.sources)
 
         resolved = conversation.resolve_text_question(question, earlier)
+        plan = arithmetic.plan_calculation(resolved.question)
+        if plan is not None and not resolved.topic:
+            calculated = arithmetic.answer_calculation(resolved.question, plan, self, language)
+            if calculated is not None:
+                return enforce_grounding(calculated, self.knowledge.sources)
         response = self._answer_text(resolved.question, language, resolved.topic)
         if resolved.topic:
             response.resolved_question = resolved.text
@@ -211,6 +219,8 @@ class Assistant:
                 language=language,
             )
         body = " ".join(f"{normalise(c.quote)} [{c.id}]" for c in citations)
+        for abbr, long_form in explain(quoted, self._abbreviations):
+            body += " " + say(ABBREVIATION, language, abbr=abbr, meaning=long_form)
         return AskResponse(
             answer=f"{say(TEXT_LEAD, language)} {body}",
             route="text",

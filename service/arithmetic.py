@@ -14,7 +14,7 @@ from __future__ import annotations
 import difflib
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal, Protocol
@@ -64,14 +64,96 @@ class CalculationPlan:
 # --- reading the question -------------------------------------------------------------------
 
 _PREPOSITIONS = frozenset(
-    ["aan", "bij", "door", "van", "voor", "via", "in", "op", "met", "over", "uit", "naar", "tijdens", "onder", "binnen", "to", "at", "by", "of", "for", "on", "from", "with", "about", "during", "among", "within"]
+    [
+        "aan",
+        "bij",
+        "door",
+        "van",
+        "voor",
+        "via",
+        "in",
+        "op",
+        "met",
+        "over",
+        "uit",
+        "naar",
+        "tijdens",
+        "onder",
+        "binnen",
+        "to",
+        "at",
+        "by",
+        "of",
+        "for",
+        "on",
+        "from",
+        "with",
+        "about",
+        "during",
+        "among",
+        "within",
+    ]
 )
 _ARTICLES = frozenset(["de", "het", "een", "the", "a", "an"])
 _AUXILIARIES = frozenset(
-    ["is", "zijn", "was", "waren", "werd", "werden", "wordt", "worden", "heeft", "hebben", "had", "hadden", "kreeg", "kregen", "bedroeg", "bedraagt", "kwam", "kwamen", "komt", "ging", "gingen", "gaat", "er", "lag", "lagen", "ligt", "are", "were", "has", "have", "did", "does", "do", "got", "there"]
+    [
+        "is",
+        "zijn",
+        "was",
+        "waren",
+        "werd",
+        "werden",
+        "wordt",
+        "worden",
+        "heeft",
+        "hebben",
+        "had",
+        "hadden",
+        "kreeg",
+        "kregen",
+        "bedroeg",
+        "bedraagt",
+        "kwam",
+        "kwamen",
+        "komt",
+        "ging",
+        "gingen",
+        "gaat",
+        "er",
+        "lag",
+        "lagen",
+        "ligt",
+        "are",
+        "were",
+        "has",
+        "have",
+        "did",
+        "does",
+        "do",
+        "got",
+        "there",
+    ]
 )
-_FOLLOW_UP = frozenset(["daarvan", "hiervan", "daarin", "hierin", "dat", "die", "deze", "dit", "that", "those", "these", "it", "them"])
-_NOT_OPERAND = re.compile(r"\b(hoe|wat|wie|waar|wanneer|waarom|welke?|how|what|who|where|why|which)\b")
+_FOLLOW_UP = frozenset(
+    [
+        "daarvan",
+        "hiervan",
+        "daarin",
+        "hierin",
+        "dat",
+        "die",
+        "deze",
+        "dit",
+        "that",
+        "those",
+        "these",
+        "it",
+        "them",
+    ]
+)
+_NOT_OPERAND = re.compile(
+    r"\b(hoe|wat|wie|waar|wanneer|waarom|welke?|how|what|who|where|why|which)\b"
+)
 
 _HOW_MUCH = re.compile(r"\b(hoeveel|how (?:much|many))\b")
 _PREVIOUS = re.compile(
@@ -116,7 +198,9 @@ _SUM_CUE = re.compile(
     r"\b(samen|in totaal|totaal|opgeteld|bij elkaar|bij elkaar opgeteld|gezamenlijk|"
     r"together|combined|in total|altogether|added up|in all)\b"
 )
-_SHARE_CUE = re.compile(r"\b(procent van|percentage|welk deel|aandeel|share|proportion|what part)\b")
+_SHARE_CUE = re.compile(
+    r"\b(procent van|percentage|welk deel|aandeel|share|proportion|what part)\b"
+)
 
 # English words a calculation question uses, beyond the retrieval's EN_TO_NL table.
 _EN_EXTRA = {
@@ -144,9 +228,13 @@ _EN_EXTRA = {
     "illegal": "foutgeparkeerde",
     "share": "percentage",
 }
-_EURO = re.compile(r"€|\b(euro|euros|schade|kosten|kostte|bedrag|uitgegeven|damage|cost|costs|spent|money)\b")
+_EURO = re.compile(
+    r"€|\b(euro|euros|schade|kosten|kostte|bedrag|uitgegeven|damage|cost|costs|spent|money)\b"
+)
 _PERCENT_POINTS = re.compile(r"procentpunt|percentage ?points?|percentagepunt")
-_RELATIVE = re.compile(r"\b(hoeveel procent|welk percentage|by what percentage|how many percent|what percentage)\b")
+_RELATIVE = re.compile(
+    r"\b(hoeveel procent|welk percentage|by what percentage|how many percent|what percentage)\b"
+)
 
 
 def plan_calculation(question: str) -> CalculationPlan | None:
@@ -197,7 +285,7 @@ def _phrase(words: Sequence[str]) -> str:
 
 
 def _split_measure(segment: str) -> tuple[list[str], str, list[str]]:
-    """"schade was er aan afvalbakken" -> (["schade"], "afvalbakken", rest words)."""
+    """ "schade was er aan afvalbakken" -> (["schade"], "afvalbakken", rest words)."""
     words = segment.split()
     for i, w in enumerate(words[1:], start=1):
         if w in _PREPOSITIONS:
@@ -207,14 +295,6 @@ def _split_measure(segment: str) -> tuple[list[str], str, list[str]]:
     entity = _phrase(words)
     rest = words[len(entity.split()) :]
     return [], entity, rest
-
-
-def _measure_after_how_much(text: str) -> list[str]:
-    m = re.search(r"\b(?:hoeveel|how (?:much|many))\s+((?:\w+\s+){0,2}?\w+)\b", text)
-    if not m:
-        return []
-    words = [w for w in m.group(1).split() if w not in _AUXILIARIES]
-    return _content(words[:1]) if words else []
 
 
 def _plan_share(text: str, language: Language) -> CalculationPlan | None:
@@ -305,7 +385,9 @@ def _plan_difference(text: str, language: Language) -> CalculationPlan | None:
     measure, entity_a, rest_a = _split_measure(a)
     b_words = b.split()
     entity_b = _phrase(b_words)
-    rest_b = b_words[len(entity_b.split()) + b_words.index(entity_b.split()[0]) :] if entity_b else []
+    rest_b = (
+        b_words[len(entity_b.split()) + b_words.index(entity_b.split()[0]) :] if entity_b else []
+    )
     measure_b, entity_b2, rest_b2 = _split_measure(b)
     if measure and measure_b == measure:
         # "de schade aan afvalbakken en de schade aan containers"
@@ -326,13 +408,15 @@ def _plan_difference(text: str, language: Language) -> CalculationPlan | None:
         operands=(entity_a, entity_b),
         measure=tuple(measure),
         context=tuple(context),
-        unit="euro" if _EURO.search(text) else ("percent" if _PERCENT_POINTS.search(text) else "count"),
+        unit="euro"
+        if _EURO.search(text)
+        else ("percent" if _PERCENT_POINTS.search(text) else "count"),
         language=language,
     )
 
 
 def _common_head(a: str, b: str) -> str:
-    """The shared end of two one-word compounds: "woonoverlastcasussen"/"...casussen" -> "casussen"."""
+    """The shared end of two one-word compounds: "...casussen"/"...casussen" -> "casussen"."""
     if " " in a or " " in b:
         return ""
     n = 0
@@ -354,11 +438,25 @@ def _plan_sum(text: str, language: Language) -> CalculationPlan | None:
     start = next((i for i in range(j - 1, -1, -1) if words[i] in _PREPOSITIONS), None)
     if start is None:
         return None
-    cue_words = {"samen", "totaal", "opgeteld", "elkaar", "gezamenlijk", "together", "combined",
-                 "total", "altogether", "all"}
+    cue_words = {
+        "samen",
+        "totaal",
+        "opgeteld",
+        "elkaar",
+        "gezamenlijk",
+        "together",
+        "combined",
+        "total",
+        "altogether",
+        "all",
+    }
     end = j + 1
-    while end < len(words) and words[end] not in _AUXILIARIES and words[end] not in cue_words \
-            and words[end] not in _PREPOSITIONS:
+    while (
+        end < len(words)
+        and words[end] not in _AUXILIARIES
+        and words[end] not in cue_words
+        and words[end] not in _PREPOSITIONS
+    ):
         end += 1
     items: list[str] = []
     current: list[str] = []
@@ -418,7 +516,9 @@ _NOT_A_FIGURE_AFTER = re.compile(
     r"augustus|september|oktober|november|december|-)",
     re.IGNORECASE,
 )
-_NOT_A_FIGURE_BEFORE = re.compile(r"(?:doelstelling|tabel|hoofdstuk|artikel|top|peildatum)\s*$", re.I)
+_NOT_A_FIGURE_BEFORE = re.compile(
+    r"(?:doelstelling|tabel|hoofdstuk|artikel|top|peildatum)\s*$", re.I
+)
 _DELTA_BEFORE = re.compile(
     r"(?:toename|stijging|daling|afname|groei|verschil|verhoging|verlaging|gestegen|gedaald|"
     r"toegenomen|afgenomen)\s+(?:van|met)\s*(?:€\s*)?$",
@@ -484,13 +584,17 @@ def amounts(text: str) -> list[Amount]:
         value = parse_nl_number(raw)
         if value is None:
             continue
-        euro = bool(re.search(r"€\s*$", before)) or bool(re.match(r"\s*(euro|mln|miljoen)\b", after))
+        euro = bool(re.search(r"€\s*$", before)) or bool(
+            re.match(r"\s*(euro|mln|miljoen)\b", after)
+        )
         percent = bool(re.match(r"\s*(%|procent\b)", after))
         scale = re.match(r"\s*(mln|miljoen)\b\.?", after)
         end = m.end() + (scale.end() if scale else 0)
         if scale:
             value *= Decimal(10) ** 6
-        start = m.start() - (len(before) - len(before.rstrip()) + 1 if euro and before.rstrip().endswith("€") else 0)
+        start = m.start() - (
+            len(before) - len(before.rstrip()) + 1 if euro and before.rstrip().endswith("€") else 0
+        )
         if percent:
             end = m.end() + re.match(r"\s*(%|procent)", after).end()  # type: ignore[union-attr]
         found.append(
@@ -542,7 +646,12 @@ def _same_word(query: str, word: str) -> bool:
         return True
     # A participle of a compound verb: "foutgeparkeerde" is "foutparkeren" done.
     q, w = (re.sub(r"(?<=\w{3})ge(?=\w{4})", "", x, count=1) if len(x) > 9 else x for x in (q, w))
-    if len(q) >= 5 and len(w) >= 5 and abs(len(q) - len(w)) <= 3 and (q.startswith(w) or w.startswith(q)):
+    if (
+        len(q) >= 5
+        and len(w) >= 5
+        and abs(len(q) - len(w)) <= 3
+        and (q.startswith(w) or w.startswith(q))
+    ):
         return True
     return (
         len(q) >= 6
@@ -568,11 +677,13 @@ def _word_score(query: str, word: str) -> float:
     return 0.0
 
 
-def _match(query: str, words: Sequence[str]) -> float:
+def _match(query: str, words: Iterable[str]) -> float:
     return max((_word_score(query, w) for w in words), default=0.0)
 
 
-def _coverage(query_words: Sequence[str], text_words: Sequence[str], heading: Sequence[str]) -> float:
+def _coverage(
+    query_words: Sequence[str], text_words: Sequence[str], heading: Sequence[str]
+) -> float:
     """Mean over the query words of their best match (a heading word counts half)."""
     if not query_words:
         return 0.0
@@ -606,8 +717,11 @@ def _merge(first: SentenceUnit, second: SentenceUnit) -> SentenceUnit:
 
 def _neighbour_after(unit: SentenceUnit, pool: Sequence[SentenceUnit]) -> SentenceUnit | None:
     for other in pool:
-        if (other.document == unit.document and other.section == unit.section
-                and 0 <= other.start - unit.end <= 3):
+        if (
+            other.document == unit.document
+            and other.section == unit.section
+            and 0 <= other.start - unit.end <= 3
+        ):
             return other
     return None
 
@@ -649,13 +763,19 @@ class _Resolver:
             self.hits.append(hits)
             if not op.words:
                 return False
-        shared = set.intersection(*(set(o.words) for o in self.operands)) if len(self.operands) > 1 else set()
+        shared = (
+            set.intersection(*(set(o.words) for o in self.operands))
+            if len(self.operands) > 1
+            else set()
+        )
         for op in self.operands:
             # What tells this operand from the others: not the counted thing, not shared words.
             op.distinctive = [
                 w for w in op.words if w not in shared and _match(w, self.measure) < STRONG
             ] or op.words
-            op.others = [w for o in self.operands if o is not op for w in o.words if w not in op.words]
+            op.others = [
+                w for o in self.operands if o is not op for w in o.words if w not in op.words
+            ]
             if op.role == "whole":
                 # A whole names what its part is part of ("totale schade" / "afvalbakken"):
                 # only the part's own words count against a sentence.
@@ -720,8 +840,15 @@ class _Resolver:
             return a.percent
         return not (a.euro or a.percent)
 
-    def _best(self, op: _Operand, candidates: list[tuple[SentenceUnit, float]], taken: Sequence[Found],
-              *, year: str | None, topic: bool = True) -> Found | None:
+    def _best(
+        self,
+        op: _Operand,
+        candidates: list[tuple[SentenceUnit, float]],
+        taken: Sequence[Found],
+        *,
+        year: str | None,
+        topic: bool = True,
+    ) -> Found | None:
         found: list[Found] = []
         for unit, rank in candidates:
             tokens = _tokens(unit.text)
@@ -752,8 +879,14 @@ class _Resolver:
             return None
         return first
 
-    def _pick(self, op: _Operand, unit: SentenceUnit, tokens: list[tuple[str, int]],
-              taken: Sequence[Found], year: str | None) -> tuple[Amount | None, float]:
+    def _pick(
+        self,
+        op: _Operand,
+        unit: SentenceUnit,
+        tokens: list[tuple[str, int]],
+        taken: Sequence[Found],
+        year: str | None,
+    ) -> tuple[Amount | None, float]:
         """The figure in a sentence that belongs to the operand, with how clearly it does."""
         report_year = _report_year(unit)
         used = {(t.unit.document, t.unit.start + t.amount.start) for t in taken}
@@ -814,8 +947,10 @@ def _split_compound(word: str, vocabulary: set[str]) -> list[str]:
     for cut in range(len(word) - 4, 3, -1):
         head, tail = word[:cut], word[cut:]
         left = head[:-1] if head.endswith("s") and head[:-1] in vocabulary else head
-        if len(left) >= 4 and any(_same_word(left, v) for v in vocabulary) and any(
-            _same_word(tail, v) for v in vocabulary
+        if (
+            len(left) >= 4
+            and any(_same_word(left, v) for v in vocabulary)
+            and any(_same_word(tail, v) for v in vocabulary)
         ):
             return [left, tail]
     return [word]
@@ -843,12 +978,18 @@ _TEXT = {
     },
 }
 _MORE = {
-    ("nl", "euro", True): "hoger", ("nl", "euro", False): "lager",
-    ("nl", "count", True): "meer", ("nl", "count", False): "minder",
-    ("nl", "percent", True): "hoger", ("nl", "percent", False): "lager",
-    ("en", "euro", True): "higher", ("en", "euro", False): "lower",
-    ("en", "count", True): "more", ("en", "count", False): "fewer",
-    ("en", "percent", True): "higher", ("en", "percent", False): "lower",
+    ("nl", "euro", True): "hoger",
+    ("nl", "euro", False): "lager",
+    ("nl", "count", True): "meer",
+    ("nl", "count", False): "minder",
+    ("nl", "percent", True): "hoger",
+    ("nl", "percent", False): "lager",
+    ("en", "euro", True): "higher",
+    ("en", "euro", False): "lower",
+    ("en", "count", True): "more",
+    ("en", "count", False): "fewer",
+    ("en", "percent", True): "higher",
+    ("en", "percent", False): "lower",
 }
 _OF_WHICH = {"nl": "Daarvan {part}", "en": "Of which {part}"}
 _IN_YEAR = {"nl": "In {year}", "en": "In {year}"}
@@ -941,13 +1082,24 @@ def _label(phrase: str) -> str:
     return phrase[:1].upper() + phrase[1:]
 
 
-def _compose(question: str, plan: CalculationPlan, found: list[Found], finder: SentenceFinder,
-             language: Language) -> AskResponse | None:
+def _compose(
+    question: str,
+    plan: CalculationPlan,
+    found: list[Found],
+    finder: SentenceFinder,
+    language: Language,
+) -> AskResponse | None:
     citations: list[Citation] = []
     marks: list[int] = []
     for f in found:
-        same = next((c for c in citations if c.start <= f.unit.start and f.unit.end <= c.end
-                     and c.document == f.unit.document), None)
+        same = next(
+            (
+                c
+                for c in citations
+                if c.start <= f.unit.start and f.unit.end <= c.end and c.document == f.unit.document
+            ),
+            None,
+        )
         if same is None:
             same = finder.cite(len(citations) + 1, f.unit)
             citations.append(same)
@@ -959,35 +1111,59 @@ def _compose(question: str, plan: CalculationPlan, found: list[Found], finder: S
     if plan.operation == "sum":
         result = sum(values, Decimal(0))
         calc = f"{' + '.join(shown)} = {_show(result, plan.unit)}"
-        items = " ".join(f"{_label(n)}: {s} [{m}]." for n, s, m in zip(names, shown, marks, strict=True))
+        items = " ".join(
+            f"{_label(n)}: {s} [{m}]." for n, s, m in zip(names, shown, marks, strict=True)
+        )
         measure = f" {' '.join(plan.measure)}" if plan.unit == "count" and plan.measure else ""
         text = say(_TEXT["sum"], language, items=items, result=_show(result, plan.unit) + measure)
     elif plan.operation == "difference":
         diff = values[0] - values[1]
         hi, lo = (0, 1) if diff >= 0 else (1, 0)
         result = abs(diff)
-        result_text = _show(result, plan.unit) if plan.unit != "percent" else \
-            f"{format_number(result)} {_POINTS[language]}"
+        result_text = (
+            _show(result, plan.unit)
+            if plan.unit != "percent"
+            else f"{format_number(result)} {_POINTS[language]}"
+        )
         calc = f"{shown[hi]} − {shown[lo]} = {result_text}"
-        items = " ".join(f"{_label(n)}: {s} [{m}]." for n, s, m in zip(names, shown, marks, strict=True))
-        text = say(_TEXT["difference"], language, items=items, result=result_text,
-                   more=_MORE[(*more_key, diff >= 0)], first=names[0], second=names[1])
+        items = " ".join(
+            f"{_label(n)}: {s} [{m}]." for n, s, m in zip(names, shown, marks, strict=True)
+        )
+        text = say(
+            _TEXT["difference"],
+            language,
+            items=items,
+            result=result_text,
+            more=_MORE[(*more_key, diff >= 0)],
+            first=names[0],
+            second=names[1],
+        )
     elif plan.operation == "share":
         part, whole = values
         pct = part / whole * 100
         result_text = format_percent(pct, 1)
         calc = f"{shown[0]} / {shown[1]} = {result_text}"
         result_text = result_text.replace(",0%", "%")  # "44%" reads easier than "44,0%"
-        items = f"{_label(names[0])}: {shown[0]} [{marks[0]}]. {_label(names[1])}: {shown[1]} [{marks[1]}]."
+        items = (
+            f"{_label(names[0])}: {shown[0]} [{marks[0]}]. "
+            f"{_label(names[1])}: {shown[1]} [{marks[1]}]."
+        )
         text = say(_TEXT["share"], language, items=items, result=result_text)
     elif plan.operation == "remainder":
         whole, part = values
         result = whole - part
         calc = f"{shown[0]} − {shown[1]} = {_show(result, plan.unit)}"
-        items = (f"{_label(names[0])}: {shown[0]} [{marks[0]}]. "
-                 f"{say(_OF_WHICH, language, part=names[1])}: {shown[1]} [{marks[1]}].")
-        text = say(_TEXT["remainder"], language, items=items, part=names[1],
-                   result=_show(result, plan.unit))
+        items = (
+            f"{_label(names[0])}: {shown[0]} [{marks[0]}]. "
+            f"{say(_OF_WHICH, language, part=names[1])}: {shown[1]} [{marks[1]}]."
+        )
+        text = say(
+            _TEXT["remainder"],
+            language,
+            items=items,
+            part=names[1],
+            result=_show(result, plan.unit),
+        )
     else:
         current, earlier = values
         year = found[1].amount.year or ""
@@ -1004,9 +1180,17 @@ def _compose(question: str, plan: CalculationPlan, found: list[Found], finder: S
         else:
             result_text = _show(abs(diff), plan.unit)
             calc = f"{shown[hi]} − {shown[lo]} = {result_text}"
-        items = (f"{_label(names[0])}: {shown[0]} [{marks[0]}]. "
-                 f"{say(_IN_YEAR, language, year=year)}: {shown[1]} [{marks[1]}].")
-        text = say(_TEXT["change"], language, items=items, result=result_text,
-                   more=_MORE[(*more_key, diff >= 0)], year=year)
+        items = (
+            f"{_label(names[0])}: {shown[0]} [{marks[0]}]. "
+            f"{say(_IN_YEAR, language, year=year)}: {shown[1]} [{marks[1]}]."
+        )
+        text = say(
+            _TEXT["change"],
+            language,
+            items=items,
+            result=result_text,
+            more=_MORE[(*more_key, diff >= 0)],
+            year=year,
+        )
     answer = f"{text} {say(CALCULATION, language, calculation=calc)}"
     return AskResponse(answer=answer, route="text", citations=citations, language=language)

@@ -20,13 +20,15 @@ log = logging.getLogger(__name__)
 # "a + b − c = d", "24 / 34 × 100 = 70,6%": an expression, "=", a result.
 _CALCULATION = re.compile(r"([-−–€\d.,%\s+×x*/:()]+?)=\s*(€\s*)?([-−–]?\d[\d.,]*\s*%?)")
 _UNIT_SCALES = (Decimal(1), Decimal(1000), Decimal("0.001"))
-_TOLERANCE = Decimal("0.05")
+_TOLERANCE = Decimal("0.005")
 
 
 def _close(value: Decimal, allowed: Iterable[Decimal]) -> bool:
+    """Equal to a grounded number, possibly in the table's unit (× € 1.000), up to rounding."""
     return any(
-        abs(abs(value) - abs(a) * scale) <= _TOLERANCE * max(Decimal(1), scale)
+        abs(abs(value) - abs(a) * scale) <= _TOLERANCE * scale
         for a in allowed
+        if a != 0 or value == 0
         for scale in _UNIT_SCALES
     )
 

@@ -918,7 +918,7 @@ class TableAnswerer:
             ]
             listing = ", ".join(
                 f"{i}. {self._side(table, group, v, lang)} "
-                f"({self._number(table, f.value, lang, kolom)})"
+                f"({f.calculation or self._number(table, f.value, lang, kolom)})"
                 for i, (v, f) in enumerate(chosen, 1)
             )
             draft.sentences.append(f"Top {n} ({describe}, {table.year}): {listing}.")
@@ -944,9 +944,10 @@ class TableAnswerer:
             for _, figure in rest:
                 draft.use(figure, table)
             if rest:
+                # A summed figure shows its sum, so every number stays traceable.
                 follow = ", ".join(
                     f"{self._side(table, group, v, lang)} "
-                    f"({self._number(table, f.value, lang, kolom)})"
+                    f"({f.calculation or self._number(table, f.value, lang, kolom)})"
                     for v, f in rest
                 )
                 draft.sentences.append(("Daarna: " if nl else "Next: ") + follow + ".")
