@@ -11,6 +11,7 @@ import resource
 import statistics
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -50,12 +51,13 @@ def run() -> dict[str, Any]:
     for q in questions:
         request = AskRequest(question=q["question"], history=q["history"])
         response = assistant.ask(request)
-        by_route.setdefault(response.route, []).extend(_timed(lambda r=request: assistant.ask(r)))
+        by_route.setdefault(response.route, []).extend(_timed(partial(assistant.ask, request)))
 
     texts = [q["question"] for q in questions]
-    embed = [t for q in texts for t in _timed(lambda q=q: assistant.embeddings.embed_query(q), 1)]
-    store = assistant.knowledge.chunk_store
-    naive = [t for q in texts for t in _timed(lambda q=q: store.similarity_search(q, k=1), 1)]
+    embed_query = assistant.embeddings.embed_query
+    embed = [t for q in texts for t in _timed(partial(embed_query, q), 1)]
+    search = assistant.knowledge.chunk_store.similarity_search
+    naive = [t for q in texts for t in _timed(partial(search, q, k=1), 1)]
     return {
         "load_ms": load_ms,
         "max_rss_mb": rss_mb,

@@ -243,7 +243,7 @@ def _evaluate(expression: str) -> float | None:
         return None
 
 
-_OPERAND = r"\(?\s*(?:€\s*)?[-−]?\d[\d.,]*\s*\)?"
+_OPERAND = r"\(?\s*(?:€\s*)?[-−]?\d[\d.,]*\s*%?\s*\)?"
 _CALCULATION = re.compile(
     rf"({_OPERAND}(?:\s*[-−+×x*/]\s*{_OPERAND})+)\s*=\s*(?:€\s*)?([-−]?\d[\d.,]*)(\s*%)?"
 )
@@ -267,10 +267,11 @@ def shown_results(answer: str) -> set[float]:
     """
     results: set[float] = set()
     for match in _CALCULATION.finditer(answer):
-        value = _evaluate(_balance(match.group(1).replace("€", "")))
+        left = match.group(1)
+        value = _evaluate(_balance(left.replace("€", "").replace("%", "")))
         if value is None:
             continue
-        if match.group(3):  # a share written as a percentage
+        if match.group(3) and "%" not in left:  # a share written as a percentage
             value *= 100
         for v in number_values(match.group(2).rstrip(".,")):
             if math.isclose(abs(value), abs(v), rel_tol=0.005, abs_tol=0.051):

@@ -37,10 +37,14 @@ _SEP = " > "
 class SentenceLike(Protocol):
     """What the parser's sentences offer: normalised text, verbatim offsets, a section path."""
 
-    text: str
-    start: int
-    end: int
-    section: str
+    @property
+    def text(self) -> str: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def section(self) -> str: ...
 
 
 @dataclass(frozen=True)

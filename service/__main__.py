@@ -52,8 +52,8 @@ def _jsonl(path: str, assistant: Any, out: TextIO) -> int:
                 item_id = item.get("id") if isinstance(item, dict) else None
                 if not isinstance(item, dict):
                     raise ValueError("geen JSON-object")
-                request = AskRequest(
-                    question=item.get("question"), history=item.get("history") or []
+                request = AskRequest.model_validate(
+                    {"question": item.get("question"), "history": item.get("history") or []}
                 )
                 result: dict[str, Any] = {"id": item_id, **assistant.ask(request).model_dump()}
             except ValidationError as exc:

@@ -20,7 +20,7 @@ MAX_WORDS = 8
 
 
 def _initials(words: list[str]) -> str:
-    letters = []
+    letters: list[str] = []
     for word in words:
         if word.lower() in _SKIP:
             continue
@@ -39,7 +39,7 @@ def _long_form(before: str, abbr: str) -> str | None:
 
 
 def _heading_before(text: str, start: int) -> str | None:
-    """The heading text when "(ABBR)" closes a heading line: "Persoonsgerichte aanpak Jeugd (PGA …)"."""
+    """The heading text when "(ABBR)" closes a heading line ("… aanpak Jeugd (PGA Jeugd)")."""
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", start)
     line = text[line_start : line_end if line_end != -1 else len(text)]

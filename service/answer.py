@@ -141,7 +141,16 @@ class Assistant:
         return self.knowledge.sources[document]
 
     def ask(self, request: AskRequest) -> AskResponse:
-        """Answer one question, using the earlier user turns to resolve a follow-up."""
+        """Answer one question; no number leaves without its source (see `service.grounding`)."""
+        return enforce_grounding(self.compose(request), self.knowledge.sources)
+
+    def compose(self, request: AskRequest) -> AskResponse:
+        """The answer as the routes compose it, before the grounding check.
+
+        Order: rules that always refuse, then the tables, then a calculation over
+        figures in the text, then the extractive text route. Earlier user turns resolve
+        a follow-up.
+        """
         question = request.question.strip()
         language = conversation.detect_language(question)
         earlier = conversation.user_turns(request.history)
@@ -153,18 +162,18 @@ class Assistant:
         if routing.other_municipality(question) is None:
             table = self.tables.answer(question, earlier, language)
             if table is not None:
-                return enforce_grounding(table, self.knowledge.sources)
+                return table
 
         resolved = conversation.resolve_text_question(question, earlier)
         plan = arithmetic.plan_calculation(resolved.question)
         if plan is not None and not resolved.topic:
             calculated = arithmetic.answer_calculation(resolved.question, plan, self, language)
             if calculated is not None:
-                return enforce_grounding(calculated, self.knowledge.sources)
+                return calculated
         response = self._answer_text(resolved.question, language, resolved.topic)
         if resolved.topic:
             response.resolved_question = resolved.text
-        return enforce_grounding(response, self.knowledge.sources)
+        return response
 
     def find_sentences(self, query: str, k: int = 5) -> list[tuple[SentenceUnit, float]]:
         """The report sentences that best match a query, with their scores (best first)."""

@@ -7,6 +7,7 @@ unexpected failure a 500 with the same shape (never a stack trace, never a 200).
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -36,7 +37,7 @@ def _field(loc: tuple[Any, ...]) -> str:
     return ".".join(parts) or "body"
 
 
-def validation_message(errors: list[dict[str, Any]]) -> str:
+def validation_message(errors: Sequence[Mapping[str, Any]]) -> str:
     """A Dutch sentence for the first validation problem of a request."""
     if not errors:
         return messages.ERROR_VALIDATION.format(detail="onbekende fout")
@@ -62,7 +63,7 @@ def validation_message(errors: list[dict[str, Any]]) -> str:
     return messages.ERROR_WRONG_TYPE.format(field=field)
 
 
-def _details(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _details(errors: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return [{"field": _field(tuple(e.get("loc", ()))), "type": e.get("type", "")} for e in errors]
 
 

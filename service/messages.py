@@ -37,12 +37,12 @@ REFUSAL_OTHER_MUNICIPALITY = {
 REFUSAL_ACTION = {
     "nl": (
         "Dat kan ik niet voor u doen. Ik beantwoord alleen vragen over het jaarverslag "
-        "Veiligheid 2024. Voor een melding of een vraag aan de gemeente belt u 14 079 "
-        "of kijkt u op zoetermeer.nl."
+        "Veiligheid 2024. Voor een melding of een vraag aan de gemeente kijkt u op "
+        "zoetermeer.nl of neemt u contact op met de gemeente."
     ),
     "en": (
         "I cannot do that for you. I only answer questions about the 2024 safety report. "
-        "To report something or contact the municipality, call 14 079 or visit zoetermeer.nl."
+        "To report something or contact the municipality, please visit zoetermeer.nl."
     ),
 }
 REFUSAL_PERSON = {

@@ -92,7 +92,7 @@ class HybridRetriever(BaseRetriever):
         order = np.argsort(-scores, kind="stable")[: self.candidates]
         return [int(i) for i in order if scores[i] > 0]
 
-    def dense_ranking(self, query_vector: Sequence[float]) -> list[int]:
+    def dense_ranking(self, query_vector: Sequence[float] | np.ndarray) -> list[int]:
         """Passage indices by cosine similarity to the question, best first."""
         assert self.store is not None
         vector = [float(x) for x in query_vector]
@@ -100,7 +100,10 @@ class HybridRetriever(BaseRetriever):
         return [self._positions[str(d.id)] for d in found if str(d.id) in self._positions]
 
     def search(
-        self, query: str, k: int | None = None, query_vector: Sequence[float] | None = None
+        self,
+        query: str,
+        k: int | None = None,
+        query_vector: Sequence[float] | np.ndarray | None = None,
     ) -> list[Hit]:
         """The top `k` passages for a question, fused from the rankings `mode` selects."""
         k = self.k if k is None else k

@@ -100,3 +100,20 @@ def test_table_question_takes_the_table_route(assistant: Assistant) -> None:
     assert response.route == "table"
     assert "4" in response.answer
     assert any(c.quote.startswith("Rokkeveen") for c in response.citations)
+
+
+def test_every_answer_of_the_eval_set_is_grounded_before_the_safety_net(
+    assistant: Assistant,
+) -> None:
+    """Each route composes grounded answers itself; `enforce_grounding` never has to step in."""
+    from evals.dataset import load_questions
+
+    loose = {}
+    for q in load_questions():
+        request = AskRequest(question=q.question, history=q.history)
+        response = assistant.compose(request)
+        for c in response.citations:
+            assert assistant.source(c.document)[c.start : c.end] == c.quote, q.id
+        if ungrounded_numbers(response):
+            loose[q.id] = (response.answer, ungrounded_numbers(response))
+    assert loose == {}
