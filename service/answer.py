@@ -21,7 +21,7 @@ from service import arithmetic, conversation, routing
 from service.abbreviations import explain, find_abbreviations
 from service.grounding import enforce_grounding
 from service.knowledge import Knowledge, SentenceUnit, load_knowledge
-from service.lexical import HEAD_PART, Lexicon
+from service.lexical import HEAD_PART, Lexicon, rewrite_phrases
 from service.messages import (
     ABBREVIATION,
     REFUSAL_ACTION,
@@ -50,6 +50,7 @@ W_PASSAGE = 0.15
 W_NUMBER = 0.1
 W_SECTION = 0.5  # a heading's words count half: "Ondermijning" covers its sentences
 W_CONTEXT = 0.5  # "Dit is een stijging van 30,8%" is about the sentence before it
+W_YEAR = 0.15  # "Wat gebeurt er in 2025 …" -> "In 2025 volgt een plan van aanpak."
 W_CARRIED = 0.5  # a follow-up's carried topic counts half of what the new turn asks
 # Below both of these, nothing in the report answers the question.
 # A sentence supports an answer when lexical coverage + DENSE_WEIGHT * (cosine - DENSE_CENTRE)
@@ -71,6 +72,7 @@ _REFERS_BACK = re.compile(
 )
 SHORT_SENTENCE = 30
 CLOSE_SCORE = 0.02  # a runner-up this close to the best sentence is quoted too
+RUNNER_UP_LEXICAL = 0.5  # a runner-up giving the amount must share the best one's topic
 _ASKS_NUMBER = re.compile(
     r"\b(hoeveel|aantal|hoe ?veel|hoe vaak|bedrag|percentage|procent|welk deel|how many|"
     r"how much|how often|number of|amount|share|cijfer)\b",
@@ -190,6 +192,7 @@ class Assistant:
 
     def _answer_text(self, question: str, language: Language, topic: str = "") -> AskResponse:
         """Extract the sentence(s) that answer; `topic` is carried over from earlier turns."""
+        question = rewrite_phrases(question)
         query = f"{question} {topic}".strip()
         query_vector = np.asarray(self.embeddings.embed_query(query), dtype=np.float32)
         hits = self.retriever.search(query, k=self.settings.retrieval_k, query_vector=query_vector)
@@ -204,7 +207,10 @@ class Assistant:
             return self._refuse(routing.Refusal("other_municipality", place), language, question)
 
         wants = _wanted_amount(question)
-        units = self._answer_units(candidates, wants)
+        years = [
+            str(y) for y in routing.question_years(question) if y not in self.knowledge.report_years
+        ]
+        units = self._answer_units(candidates, wants, years)
         citations = [self._cite(i + 1, span) for i, span in enumerate(units)]
         quoted = " ".join(c.quote for c in citations)
         missing_year = next(
@@ -249,8 +255,7 @@ class Assistant:
             return False
         if language == "en":
             return True
-        unknown = [c for c in self.lexicon.concepts(question) if not self.lexicon.is_known(c)]
-        return not unknown or best.dense >= DENSE_RESCUE
+        return not self.lexicon.unknown_words(question) or best.dense >= DENSE_RESCUE
 
     def _rank_sentences(
         self,
@@ -271,6 +276,10 @@ class Assistant:
         weight = sum(factor * self._query_weight(c) for c, factor in concepts) or 1.0
         top = max((h.score for h in hits), default=1.0) or 1.0
         wants = _wanted_amount(question)
+        # A year the question names (other than the report's own) must be matched.
+        years = [
+            str(y) for y in routing.question_years(question) if y not in self.knowledge.report_years
+        ]
         seen: dict[int, Candidate] = {}
         for hit in hits:
             for i in self._passage_sentences[hit.index]:
@@ -289,14 +298,14 @@ class Assistant:
                     / weight
                 )
                 dense = float(self.knowledge.sentence_vectors[i] @ query_vector)
-                has_amount = wants is not None and bool(
-                    wants.search(self.knowledge.sentences[i].text)
-                )
+                text = self.knowledge.sentences[i].text
+                has_amount = wants is not None and bool(wants.search(text))
                 score = (
                     dense
                     + W_LEXICAL * lexical
                     + W_PASSAGE * hit.score / top
                     + (W_NUMBER if has_amount else 0.0)
+                    + (W_YEAR if any(y in text for y in years) else 0.0)
                 )
                 seen[i] = Candidate(i, score, lexical, dense)
         return sorted(seen.values(), key=lambda c: (-c.score, c.index))
@@ -328,12 +337,15 @@ class Assistant:
         return self._idf.get(whole) or max(known, default=self._max_idf)
 
     def _answer_units(
-        self, candidates: list[Candidate], wants: re.Pattern[str] | None
+        self,
+        candidates: list[Candidate],
+        wants: re.Pattern[str] | None,
+        years: Sequence[str] = (),
     ) -> list[tuple[int, int, SentenceUnit]]:
         """Spans to quote: the best sentence and maybe a second, each with the sentence
         before it when it leans on that one ("Dit is …"); touching spans are merged."""
         sentences = self.knowledge.sentences
-        second = self._second_sentence(candidates, wants)
+        second = self._second_sentence(candidates, wants, years)
         chosen = sorted({candidates[0].index} | ({second} if second is not None else set()))
         units: list[tuple[int, int, SentenceUnit]] = []
         for index in chosen:
@@ -350,12 +362,15 @@ class Assistant:
         return units
 
     def _second_sentence(
-        self, candidates: list[Candidate], wants: re.Pattern[str] | None
+        self,
+        candidates: list[Candidate],
+        wants: re.Pattern[str] | None,
+        years: Sequence[str] = (),
     ) -> int | None:
         """The sentence that completes the answer, if one does.
 
-        In this order: the next sentence when it gives the amount the question asks for
-        ("… is die aan verharding. Met € 6.600 …"); the next sentence when it ranks in the
+        In this order: the next sentence when it gives the amount (or the year) the question
+        asks for ("… is die aan verharding. Met € 6.600 …"); the next sentence when it ranks in the
         top four too (the answer runs on); a runner-up that scores almost as well, or that
         gives the amount the best one lacks.
         """
@@ -370,11 +385,19 @@ class Assistant:
             text = sentences[following].text
             if lacks and wants is not None and wants.search(text) and _refers_back(text):
                 return following
+            missing = [y for y in years if y not in sentences[best].text]
+            if missing and all(y in text for y in missing):
+                return following
             if following in {c.index for c in candidates[:4]}:
                 return following
         for other in candidates[1:3]:
             close = other.score >= candidates[0].score - CLOSE_SCORE
-            gives = lacks and wants is not None and bool(wants.search(sentences[other.index].text))
+            gives = (
+                lacks
+                and wants is not None
+                and bool(wants.search(sentences[other.index].text))
+                and other.lexical >= RUNNER_UP_LEXICAL * candidates[0].lexical
+            )
             if (close or gives) and _supported(other):
                 return other.index
         return None

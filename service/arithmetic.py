@@ -23,7 +23,16 @@ from service.conversation import detect_language
 from service.grounding import ungrounded_numbers
 from service.knowledge import SentenceUnit
 from service.lexical import EN_TO_NL, fold, is_stopword, stem
-from service.messages import CALCULATION, Language, say
+from service.messages import (
+    CALCULATION,
+    CALCULATION_MORE,
+    CALCULATION_TEXT,
+    IN_YEAR,
+    OF_WHICH,
+    PERCENT_POINTS,
+    Language,
+    say,
+)
 from service.numbers import format_euro, format_number, format_percent, parse_nl_number
 from service.schemas import AskResponse, Citation
 
@@ -958,43 +967,6 @@ def _split_compound(word: str, vocabulary: set[str]) -> list[str]:
 
 # --- the answer ---------------------------------------------------------------------------------
 
-_TEXT = {
-    "difference": {
-        "nl": "{items} Dat is bij {first} {result} {more} dan bij {second}.",
-        "en": "{items} That is {result} {more} for {first} than for {second}.",
-    },
-    "sum": {"nl": "{items} Samen is dat {result}.", "en": "{items} Together that is {result}."},
-    "share": {
-        "nl": "{items} Dat is {result} van het totaal.",
-        "en": "{items} That is {result} of the total.",
-    },
-    "remainder": {
-        "nl": "{items} Niet {part}: {result}.",
-        "en": "{items} Not {part}: {result}.",
-    },
-    "change": {
-        "nl": "{items} Dat is {result} {more} dan in {year}.",
-        "en": "{items} That is {result} {more} than in {year}.",
-    },
-}
-_MORE = {
-    ("nl", "euro", True): "hoger",
-    ("nl", "euro", False): "lager",
-    ("nl", "count", True): "meer",
-    ("nl", "count", False): "minder",
-    ("nl", "percent", True): "hoger",
-    ("nl", "percent", False): "lager",
-    ("en", "euro", True): "higher",
-    ("en", "euro", False): "lower",
-    ("en", "count", True): "more",
-    ("en", "count", False): "fewer",
-    ("en", "percent", True): "higher",
-    ("en", "percent", False): "lower",
-}
-_OF_WHICH = {"nl": "Daarvan {part}", "en": "Of which {part}"}
-_IN_YEAR = {"nl": "In {year}", "en": "In {year}"}
-_POINTS = {"nl": "procentpunt", "en": "percentage points"}
-
 
 def answer_calculation(
     question: str, plan: CalculationPlan, finder: SentenceFinder, language: Literal["nl", "en"]
@@ -1115,7 +1087,12 @@ def _compose(
             f"{_label(n)}: {s} [{m}]." for n, s, m in zip(names, shown, marks, strict=True)
         )
         measure = f" {' '.join(plan.measure)}" if plan.unit == "count" and plan.measure else ""
-        text = say(_TEXT["sum"], language, items=items, result=_show(result, plan.unit) + measure)
+        text = say(
+            CALCULATION_TEXT["sum"],
+            language,
+            items=items,
+            result=_show(result, plan.unit) + measure,
+        )
     elif plan.operation == "difference":
         diff = values[0] - values[1]
         hi, lo = (0, 1) if diff >= 0 else (1, 0)
@@ -1123,18 +1100,18 @@ def _compose(
         result_text = (
             _show(result, plan.unit)
             if plan.unit != "percent"
-            else f"{format_number(result)} {_POINTS[language]}"
+            else f"{format_number(result)} {PERCENT_POINTS[language]}"
         )
         calc = f"{shown[hi]} − {shown[lo]} = {result_text}"
         items = " ".join(
             f"{_label(n)}: {s} [{m}]." for n, s, m in zip(names, shown, marks, strict=True)
         )
         text = say(
-            _TEXT["difference"],
+            CALCULATION_TEXT["difference"],
             language,
             items=items,
             result=result_text,
-            more=_MORE[(*more_key, diff >= 0)],
+            more=CALCULATION_MORE[(*more_key, diff >= 0)],
             first=names[0],
             second=names[1],
         )
@@ -1148,17 +1125,17 @@ def _compose(
             f"{_label(names[0])}: {shown[0]} [{marks[0]}]. "
             f"{_label(names[1])}: {shown[1]} [{marks[1]}]."
         )
-        text = say(_TEXT["share"], language, items=items, result=result_text)
+        text = say(CALCULATION_TEXT["share"], language, items=items, result=result_text)
     elif plan.operation == "remainder":
         whole, part = values
         result = whole - part
         calc = f"{shown[0]} − {shown[1]} = {_show(result, plan.unit)}"
         items = (
             f"{_label(names[0])}: {shown[0]} [{marks[0]}]. "
-            f"{say(_OF_WHICH, language, part=names[1])}: {shown[1]} [{marks[1]}]."
+            f"{say(OF_WHICH, language, part=names[1])}: {shown[1]} [{marks[1]}]."
         )
         text = say(
-            _TEXT["remainder"],
+            CALCULATION_TEXT["remainder"],
             language,
             items=items,
             part=names[1],
@@ -1175,21 +1152,21 @@ def _compose(
             result_text = format_percent(abs(diff) / earlier * 100, 1)
             calc = f"({shown[hi]} − {shown[lo]}) / {shown[1]} = {result_text}"
         elif plan.unit == "percent":
-            result_text = f"{format_number(abs(diff))} {_POINTS[language]}"
+            result_text = f"{format_number(abs(diff))} {PERCENT_POINTS[language]}"
             calc = f"{shown[hi]} − {shown[lo]} = {format_number(abs(diff))}"
         else:
             result_text = _show(abs(diff), plan.unit)
             calc = f"{shown[hi]} − {shown[lo]} = {result_text}"
         items = (
             f"{_label(names[0])}: {shown[0]} [{marks[0]}]. "
-            f"{say(_IN_YEAR, language, year=year)}: {shown[1]} [{marks[1]}]."
+            f"{say(IN_YEAR, language, year=year)}: {shown[1]} [{marks[1]}]."
         )
         text = say(
-            _TEXT["change"],
+            CALCULATION_TEXT["change"],
             language,
             items=items,
             result=result_text,
-            more=_MORE[(*more_key, diff >= 0)],
+            more=CALCULATION_MORE[(*more_key, diff >= 0)],
             year=year,
         )
     answer = f"{text} {say(CALCULATION, language, calculation=calc)}"

@@ -22,6 +22,8 @@ MIN_COMPOUND_PART = 4
 HEAD_PART = 0.8
 UNKNOWN_MODIFIER_HEAD = 0.5  # "autoinbraken" is only partly "woninginbraken"
 MODIFIER_PART = 0.3
+# Heads that add no topic of their own: "ondermijningszaken" is about "ondermijning".
+GENERIC_HEADS = ("zaken", "zaak", "gevallen", "casussen", "cijfers", "aantallen", "dingen")
 
 # Function words that carry no topic; questions are full of them.
 STOPWORDS_NL = frozenset(
@@ -40,7 +42,8 @@ STOPWORDS_NL = frozenset(
     bedraagt opgeleverd oplevert levert leverde geweest wezen vind vindt vinden kun kunt
     telde telt tellen bleef bleven blijft niets iets alles rond rondom mensen persoon
     personen ging gingen gaan staat stond staan stonden welk wat waarover waardoor waarmee
-    partijen instanties organisaties
+    partijen instanties organisaties deelnemers buiten tijdens sinds via per tussen onder boven
+    na tegen zonder vanaf tot rond
     waarvoor hoelang hoezeer procent percent euro euros totaal totale samen allemaal
     """.split()
 )
@@ -170,6 +173,33 @@ EN_TO_NL = {
     "rating": "rapportcijfer",
 }
 
+# Everyday names for what the report calls otherwise; applied to questions only.
+PHRASES_NL = {
+    "oud en nieuw": "jaarwisseling",
+    "oud & nieuw": "jaarwisseling",
+    "oudjaar": "jaarwisseling",
+    "oudejaarsavond": "jaarwisseling",
+    "oudejaarsnacht": "jaarwisseling",
+    "nieuwjaarsnacht": "jaarwisseling",
+    "new year's eve": "jaarwisseling",
+    "new years eve": "jaarwisseling",
+    "politieagent": "politie",
+    "politieagenten": "politie",
+    "agenten": "politie",
+    "handhavers": "handhaving",
+    "inbraak": "woninginbraken",
+}
+_PHRASE = re.compile(
+    r"\b(" + "|".join(re.escape(p) for p in sorted(PHRASES_NL, key=len, reverse=True)) + r")\b",
+    re.IGNORECASE,
+)
+
+
+def rewrite_phrases(text: str) -> str:
+    """Replace everyday phrases by the report's own word: "oud en nieuw" -> "jaarwisseling"."""
+    return _PHRASE.sub(lambda m: PHRASES_NL[m.group(1).lower()], text)
+
+
 _stemmer = Stemmer.Stemmer("dutch_porter")
 
 
@@ -272,6 +302,27 @@ class Lexicon:
         does not count: that split is a guess.
         """
         return any(t in self._stems and w != UNKNOWN_MODIFIER_HEAD for t, w in concept.items())
+
+    def unknown_words(self, text: str) -> list[str]:
+        """Content words of a Dutch question that the report never uses, not even inside
+        a compound: "bushokjes", "Palenstein", "drugsdelicten" (the report has "drugs", but
+        no "delicten"). A word that lives inside a report compound ("alcohol" in
+        "Alcoholwet") is known; typos are corrected first."""
+        unknown = []
+        for word in words(text):
+            if is_stopword(word) or _YEAR.fullmatch(word) or not word.isalpha():
+                continue
+            word = self.correct(word)
+            if word in self.vocabulary or stem(word) in self._stems or self.compounds_with(word):
+                continue
+            if word.startswith("ge") and stem(word[2:]) in self._stems:
+                continue
+            heads = [p for p, w in self.compound_parts(word) if w == HEAD_PART]
+            generic = next((h for h in GENERIC_HEADS if word.endswith(h)), None)
+            modifier = word[: -len(generic)].rstrip("s") if generic else ""
+            if not heads and not (modifier and stem(modifier) in self._stems):
+                unknown.append(word)
+        return unknown
 
     def concepts(self, text: str, *, correct: bool = True) -> list[dict[str, float]]:
         """A question's content words, each as the stems that may stand for it, weighted.

@@ -95,6 +95,44 @@ CALCULATION = {
     "en": "Calculation: {calculation}.",
 }
 
+# Calculations over figures in the text (service.arithmetic).
+CALCULATION_TEXT: dict[str, dict[str, str]] = {
+    "difference": {
+        "nl": "{items} Dat is bij {first} {result} {more} dan bij {second}.",
+        "en": "{items} That is {result} {more} for {first} than for {second}.",
+    },
+    "sum": {"nl": "{items} Samen is dat {result}.", "en": "{items} Together that is {result}."},
+    "share": {
+        "nl": "{items} Dat is {result} van het totaal.",
+        "en": "{items} That is {result} of the total.",
+    },
+    "remainder": {
+        "nl": "{items} Niet {part}: {result}.",
+        "en": "{items} Not {part}: {result}.",
+    },
+    "change": {
+        "nl": "{items} Dat is {result} {more} dan in {year}.",
+        "en": "{items} That is {result} {more} than in {year}.",
+    },
+}
+CALCULATION_MORE: dict[tuple[str, str, bool], str] = {
+    ("nl", "euro", True): "hoger",
+    ("nl", "euro", False): "lager",
+    ("nl", "count", True): "meer",
+    ("nl", "count", False): "minder",
+    ("nl", "percent", True): "hoger",
+    ("nl", "percent", False): "lager",
+    ("en", "euro", True): "higher",
+    ("en", "euro", False): "lower",
+    ("en", "count", True): "more",
+    ("en", "count", False): "fewer",
+    ("en", "percent", True): "higher",
+    ("en", "percent", False): "lower",
+}
+OF_WHICH = {"nl": "Daarvan {part}", "en": "Of which {part}"}
+IN_YEAR = {"nl": "In {year}", "en": "In {year}"}
+PERCENT_POINTS = {"nl": "procentpunt", "en": "percentage points"}
+
 # API and CLI errors (always Dutch: the widget and staff tools are Dutch).
 ERROR_VALIDATION = "De vraag is niet goed ontvangen: {detail}"
 ERROR_EMPTY_QUESTION = "Stel een vraag: het vraagveld is leeg."

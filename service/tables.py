@@ -834,20 +834,20 @@ class TableAnswerer:
         nl = lang == "nl"
         if table.kind == "target_vs_realisation":
             return False
-        asked = [
-            d for d, _ in query.filters if d in (table.row_dimension, *table.column_dimensions)
-        ]
-        drop = [d for d in asked if d not in query.base_dims]
-        if not drop:
-            priority = ("status", "eigendom", "kolom", "doelstelling", table.row_dimension)
-            drop = [next((d for d in priority if d in asked), "")] if asked else []
-        if not drop or not drop[0]:
-            return False
-        if table.kind == "financial_totals":
-            drop = [d for d in drop if d != "kolom"] or ["doelstelling"]
-        base = query
-        for dim in drop:
-            base = base.with_filter(dim, ())
+        # "Welk deel van het totaal ging naar 5.3?": a total named beside a part is the whole.
+        named_total = next(
+            (d for d, values in query.filters if TOTAL in values and len(values) > 1), None
+        )
+        if named_total is not None:
+            base = query.with_filter(named_total, (TOTAL,))
+            query = query.with_filter(
+                named_total, tuple(v for v in query.values(named_total) if v != TOTAL)
+            )
+        else:
+            found = self._share_base(table, query)
+            if found is None:
+                return False
+            base = found
         part, whole = self._figure(table, query), self._figure(table, base)
         if part is None or whole is None or whole.value == 0:
             return False
@@ -870,6 +870,25 @@ class TableAnswerer:
                 draft.sentences.append(f"({figure.calculation})")
             draft.use(figure, table)
         return True
+
+    @staticmethod
+    def _share_base(table: Table, query: TableQuery) -> TableQuery | None:
+        """The whole a share is taken of: the query without the dimensions that make the part."""
+        asked = [
+            d for d, _ in query.filters if d in (table.row_dimension, *table.column_dimensions)
+        ]
+        drop = [d for d in asked if d not in query.base_dims]
+        if not drop:
+            priority = ("status", "eigendom", "kolom", "doelstelling", table.row_dimension)
+            drop = [next((d for d in priority if d in asked), "")] if asked else []
+        if not drop or not drop[0]:
+            return None
+        if table.kind == "financial_totals":
+            drop = [d for d in drop if d != "kolom"] or ["doelstelling"]
+        base = query
+        for dim in drop:
+            base = base.with_filter(dim, ())
+        return base
 
     def _rank(self, draft: _Draft, table: Table, query: TableQuery, lang: Language) -> None:
         nl = lang == "nl"

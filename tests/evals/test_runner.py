@@ -1,48 +1,25 @@
-"""The naive baseline and the runner, offline: a hashing embedder stands in for the model."""
+"""The naive baseline and the runner, offline: a hashing fake stands in for the model."""
 
 from __future__ import annotations
 
-import hashlib
 import json
-import math
-import re
 
 import pytest
-from langchain_core.embeddings import Embeddings
 
 import evals.__main__ as runner
 from evals.baselines import CHUNK_SIZE, build_naive, split_report
 from evals.dataset import load_questions, load_report
 from evals.evaluate import evaluate_system
 from service.schemas import AskRequest
+from tests.conftest import FakeEmbeddings
 
 DOCUMENT = "Jaarrekening 2024 — Programma 5 Veiligheid"
 REPORT = load_report()
 
 
-class HashingEmbeddings(Embeddings):
-    """Deterministic bag-of-words vectors: fast, offline, and similar texts stay similar."""
-
-    def __init__(self, dims: int = 64) -> None:
-        self.dims = dims
-
-    def _vector(self, text: str) -> list[float]:
-        vector = [0.0] * self.dims
-        for word in re.findall(r"\w+", text.lower()):
-            vector[int(hashlib.md5(word.encode()).hexdigest(), 16) % self.dims] += 1.0
-        norm = math.sqrt(sum(v * v for v in vector)) or 1.0
-        return [v / norm for v in vector]
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return [self._vector(t) for t in texts]
-
-    def embed_query(self, text: str) -> list[float]:
-        return self._vector(text)
-
-
 @pytest.fixture(scope="module")
 def naive():
-    return build_naive(REPORT, DOCUMENT, HashingEmbeddings())
+    return build_naive(REPORT, DOCUMENT, FakeEmbeddings())
 
 
 def test_naive_chunks_point_verbatim_into_the_report():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.consistency import (
@@ -13,57 +12,20 @@ from ingest.consistency import (
     read_consistency,
     write_consistency,
 )
-from ingest.tables import Table, find_tables
+from ingest.parse import parse_document
+from ingest.tables import find_tables
 from tests.conftest import REPORT, REPORT_NAME
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "mini_report.txt"
 
 
-@dataclass(frozen=True)
-class Sentence:
-    text: str
-    start: int
-    end: int
-    section: str
-
-
-def split_sentences(source: str, tables: list[Table]) -> list[Sentence]:
-    """A simple stand-in for the parser: sentences outside tables, with their heading."""
-    sentences: list[Sentence] = []
-    section = ""
-    spans = [(t.start, t.end) for t in tables]
-    block: list[tuple[int, int]] = []
-
-    def flush() -> None:
-        if not block:
-            return
-        start, end = block[0][0], block[-1][1]
-        for match in re.finditer(r"\S.*?(?:[.!?](?=\s+[A-Z(]|\s*$)|\Z)", source[start:end], re.S):
-            s = start + match.start()
-            text = match.group().strip()
-            sentences.append(Sentence(" ".join(text.split()), s, s + len(text), section))
-        block.clear()
-
-    pos = 0
-    for raw in source.splitlines(keepends=True):
-        body = raw.rstrip()
-        lead = len(body) - len(body.lstrip())
-        start, end, text = pos + lead, pos + len(body), body.strip()
-        pos += len(raw)
-        if not text or any(s <= start < e for s, e in spans):
-            flush()
-            continue
-        if not block and len(text) < 70 and not text.endswith((".", ":")) and text[0].isupper():
-            section = text
-            continue
-        block.append((start, end))
-    flush()
-    return sentences
-
-
 def discrepancies_of(source: str, name: str) -> list[Discrepancy]:
+    """The consistency check fed by the real parser, as ingest does it."""
     tables = find_tables(source, name)
-    return find_discrepancies(source, split_sentences(source, tables), tables)
+    document = parse_document(
+        source, name, "Programma", [(t.start, t.end, t.title) for t in tables]
+    )
+    return find_discrepancies(source, document.sentences(), tables)
 
 
 def test_finds_the_reports_discrepancies() -> None:

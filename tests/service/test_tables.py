@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from ingest.consistency import find_discrepancies
+from ingest.parse import parse_document
 from ingest.table_store import TableStore
 from ingest.tables import TOTAL, Table, TableCell, TableRow, find_tables
 from service.grounding import ungrounded_numbers
@@ -14,7 +15,6 @@ from service.numbers import extract_numbers, format_number
 from service.schemas import AskResponse
 from service.tables import TableAnswerer
 from tests.conftest import REPORT, REPORT_NAME
-from tests.ingest.test_consistency import split_sentences
 
 SOURCE = REPORT.read_text(encoding="utf-8")
 TABLES = find_tables(SOURCE, REPORT_NAME)
@@ -22,7 +22,9 @@ TABLES = find_tables(SOURCE, REPORT_NAME)
 
 @pytest.fixture(scope="module")
 def answerer() -> TableAnswerer:
-    discrepancies = find_discrepancies(SOURCE, split_sentences(SOURCE, TABLES), TABLES)
+    spans = [(t.start, t.end, t.title) for t in TABLES]
+    sentences = parse_document(SOURCE, REPORT_NAME, "Programma 5", spans).sentences()
+    discrepancies = find_discrepancies(SOURCE, sentences, TABLES)
     return TableAnswerer(TableStore.from_tables(TABLES), discrepancies)
 
 
