@@ -17,7 +17,14 @@ import time
 from pathlib import Path
 from typing import Any
 
-from evals.dataset import EVALS_DIR, REPORT_PATH, load_questions, load_report, report_year
+from evals.dataset import (
+    EVALS_DIR,
+    QUESTIONS_PATH,
+    REPORT_PATH,
+    load_questions,
+    load_report,
+    report_year,
+)
 from evals.evaluate import System, evaluate_system, summarize
 from evals.gate import TOLERANCE, check_regression
 from evals.report import render_report, write_answers, write_chart, write_summary
@@ -40,6 +47,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--check", action="store_true", help="fail when full drops below baseline")
     parser.add_argument("--write-baseline", action="store_true", help="make this run the baseline")
     parser.add_argument("--limit", type=int, help="only the first N questions")
+    parser.add_argument(
+        "--questions",
+        type=Path,
+        default=QUESTIONS_PATH,
+        help="question set to run (default evals/questions.jsonl)",
+    )
     args = parser.parse_args(argv)
     args.systems = [s.strip() for s in args.systems.split(",") if s.strip()]
     unknown = sorted(set(args.systems) - set(SYSTEMS))
@@ -47,7 +60,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         parser.error(f"unknown system(s): {', '.join(unknown)}")
     if args.check and "full" not in args.systems:
         parser.error("--check compares the full system; include it in --systems")
+    if not _is_main_set(args.questions):
+        if args.check or args.write_baseline:
+            parser.error("--check and --write-baseline belong to the main set; drop --questions")
+        if not args.questions.is_file():
+            parser.error(f"question file not found: {args.questions}")
     return args
+
+
+def _is_main_set(path: Path) -> bool:
+    """Whether `path` is the main question set the baseline was made from."""
+    return path.resolve() == QUESTIONS_PATH.resolve()
 
 
 def _document_name() -> str:
@@ -99,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("evals").setLevel(logging.INFO)
     args = parse_args(argv)
-    questions = load_questions()
+    questions = load_questions(args.questions)
     if args.limit:
         questions = questions[: args.limit]
     report = load_report()

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from ingest.embed import ModelMissingError
 from ingest.store import IndexMissingError
+from service import logs
 from service.errors import error_body, validation_message
 from service.schemas import AskRequest, AskResponse
 from service.settings import get_settings
@@ -105,12 +106,13 @@ def _serve(args: argparse.Namespace) -> int:
     from service.app import create_app
 
     settings = get_settings()
+    logs.configure()
     uvicorn.run(
         create_app(settings),
         host=args.host or settings.host,
         port=args.port or settings.port,
         access_log=False,  # the access log would write every client's IP address
-        log_level="info",
+        log_config=None,  # keep our JSON logs; uvicorn's own config would replace them
     )
     return 0
 

@@ -131,3 +131,15 @@ def test_consistency_endpoint_lists_discrepancies(client: TestClient) -> None:
 def test_openapi_docs_are_served(client: TestClient) -> None:
     assert client.get("/docs").status_code == 200
     assert "/v1/ask" in client.get("/openapi.json").json()["paths"]
+
+
+def test_logs_are_json_with_fields_and_without_the_question(client: TestClient) -> None:
+    import json
+
+    from service.logs import JsonFormatter
+
+    record = logging.LogRecord("service.api", logging.INFO, "", 0, "answered", None, None)
+    record.route = "text"
+    line = json.loads(JsonFormatter().format(record))
+    assert line["message"] == "answered" and line["route"] == "text"
+    assert "question" not in line
