@@ -488,12 +488,16 @@ class TableAnswerer:
                 values.append(f"{_w(lang, row.key)} {format_number(cell.value)}")
                 draft.cells.append(cell)
             phrases.append(f"{year}: " + ", ".join(values))
-        sentence = f"{_subject(table)} — " + "; ".join(phrases) + "."
+        if len(years) == 1:  # "… in 2024: realisatie 89." reads easier than "… — 2024: …"
+            phrases = [phrase.split(": ", 1)[1] for phrase in phrases]
+            sentence = f"{_subject(table)} in {years[0]}: {phrases[0]}."
+        else:
+            sentence = f"{_subject(table)} — " + "; ".join(phrases) + "."
         draft.sentences.append(sentence)
         budget = [r for r in table.rows if r.key == "begroting"]
         if not query.values("type") and budget:
             targets = ", ".join(
-                f"{c.dim('jaar')}: {format_number(c.value)}"
+                (f"{c.dim('jaar')}: " if len(years) > 1 else "") + format_number(c.value)
                 for c in budget[0].cells
                 if c.dim("jaar") in years
             )
