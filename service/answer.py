@@ -24,6 +24,7 @@ from service.knowledge import Knowledge, SentenceUnit, load_knowledge
 from service.lexical import HEAD_PART, Lexicon, rewrite_phrases
 from service.messages import (
     ABBREVIATION,
+    DERIVED_YEAR,
     REFUSAL_ACTION,
     REFUSAL_NO_AMOUNT,
     REFUSAL_NOT_COVERED,
@@ -91,6 +92,11 @@ _ASKS_SHARE = re.compile(
 )
 _ASKS_PERCENT = re.compile(r"\b(procent|percentage|percent)\b|%", re.IGNORECASE)
 _PERCENT = re.compile(r"\d\s*%|\bprocent\b", re.IGNORECASE)
+_ASKS_CHANGE = re.compile(
+    r"\b(gestegen|gedaald|toegenomen|afgenomen|toename|afname|stijging|daling|meer|minder|"
+    r"verschil|veranderd|increase|decrease|rise|fall|change|more|less|fewer)\b",
+    re.IGNORECASE,
+)
 _MONEY = re.compile(r"€\s*\d|\b\d[\d.,]*\s*(mln|miljoen|euro)\b", re.IGNORECASE)
 
 
@@ -221,6 +227,11 @@ class Assistant:
             ),
             None,
         )
+        if years and not _ASKS_CHANGE.search(question):
+            # "Hoeveel … in 2023?" where the report says "… 35 meer dan in 2023": work it out.
+            derived = self._derive_year(int(years[0]), candidates, language)
+            if derived is not None:
+                return derived
         if missing_year is not None:
             text = say(REFUSAL_YEAR_NOT_STATED, language, year=str(missing_year))
             return AskResponse(answer=text, route="refusal", language=language)
@@ -242,6 +253,33 @@ class Assistant:
             citations=citations,
             language=language,
         )
+
+    def _derive_year(
+        self, year: int, candidates: list[Candidate], language: Language
+    ) -> AskResponse | None:
+        """An earlier year's figure the report gives as a change ("35 meer dan in 2023")."""
+        sentences = self.knowledge.sentences
+        stated = any(
+            str(year) in (amount.year or "")
+            for cand in candidates[:3]
+            for amount in arithmetic.amounts(sentences[cand.index].text)
+        )
+        if stated:  # "… jaarwisseling 2023/2024 507 vouchers": the report gives it directly
+            return None
+        for cand in candidates[:1]:
+            i = cand.index
+            for a, b in ((i, i), (i - 1, i), (i, i + 1)):
+                if a < 0 or b >= len(sentences) or sentences[a].section != sentences[b].section:
+                    continue
+                found = arithmetic.derive_earlier(year, sentences[a].text, sentences[b].text)
+                if found is None:
+                    continue
+                citation = self._cite(1, (sentences[a].start, sentences[b].end, sentences[b]))
+                text = say(DERIVED_YEAR, language, year=str(year), calculation=found.calculation())
+                return AskResponse(
+                    answer=f"{text} [1]", route="text", citations=[citation], language=language
+                )
+        return None
 
     def _answerable(self, question: str, best: Candidate, language: Language) -> bool:
         """Whether the best sentence can carry an answer at all.

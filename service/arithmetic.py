@@ -1171,3 +1171,56 @@ def _compose(
         )
     answer = f"{text} {say(CALCULATION, language, calculation=calc)}"
     return AskResponse(answer=answer, route="text", citations=citations, language=language)
+
+
+# --- a level in an earlier year, from the current level and the stated change -------------------
+
+_DECREASE = re.compile(r"\b(minder|afname|daling|lager|gedaald|afgenomen|fewer|less)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """An earlier year's figure worked out from "X … Dat zijn er D meer dan in YEAR"."""
+
+    level: Amount
+    change: Amount
+    result: Decimal
+
+    def calculation(self) -> str:
+        """The shown sum: "228 − 35 = 193", "€ 63.857 − € 11.070 = € 52.787"."""
+        sign = "−" if self.result < self.level.value else "+"
+        unit = "€ " if self.level.euro else ""
+        level, change = format_number(self.level.value), format_number(self.change.value)
+        return f"{unit}{level} {sign} {unit}{change} = {unit}{format_number(self.result)}"
+
+
+def derive_earlier(year: int, level_text: str, change_text: str) -> Derivation | None:
+    """The figure for `year` when the report gives today's level and the change since then.
+
+    "In 2024 heeft de politie 228 meldingen geregistreerd. Dat zijn er 35 meer dan in 2023."
+    gives 2023: 228 − 35 = 193. Returns None unless exactly one change names that year and a
+    level of the same kind (euros or a count) precedes it.
+    """
+    if str(year) not in change_text:
+        return None
+    changes = [a for a in amounts(change_text) if a.delta and not a.percent]
+    if len(changes) != 1:
+        return None
+    change = changes[0]
+    levels = [
+        a
+        for a in amounts(level_text)
+        if not a.delta
+        and not a.percent
+        and a.euro == change.euro
+        and (a.year is None or str(year) not in a.year)
+    ]
+    if level_text == change_text:
+        levels = [a for a in levels if a.end <= change.start]
+    if not levels:
+        return None
+    around = change_text[max(0, change.start - 40) : change.end + 40]
+    decrease = bool(_DECREASE.search(around))
+    level = levels[-1] if level_text == change_text else levels[0]
+    result = level.value + change.value if decrease else level.value - change.value
+    return Derivation(level, change, result)

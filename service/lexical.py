@@ -42,7 +42,8 @@ STOPWORDS_NL = frozenset(
     bedraagt opgeleverd oplevert levert leverde geweest wezen vind vindt vinden kun kunt
     telde telt tellen bleef bleven blijft niets iets alles rond rondom mensen persoon
     personen ging gingen gaan staat stond staan stonden welk wat waarover waardoor waarmee
-    partijen instanties organisaties deelnemers buiten tijdens sinds via per tussen onder boven
+    partijen instanties organisaties deelnemers vaakst vaakste buiten tijdens sinds via per
+    tussen onder boven
     na tegen zonder vanaf tot rond
     waarvoor hoelang hoezeer procent percent euro euros totaal totale samen allemaal
     """.split()
@@ -220,6 +221,23 @@ def stem(word: str) -> str:
     return str(_stemmer.stemWord(word))
 
 
+_NOT_A_NOUN = re.compile(
+    # adjectives: buitenlandse, verstandig, duidelijke, praktische, haalbare
+    r"(?:[^aeiou]se|ige?|lijke?|ische?|bare?)$|"
+    # past participles: afgehandeld, beeindigd, uitgewisseld, gecontroleerd
+    r"^(?:(?:af|aan|op|uit|in|mee|toe|door|over|terug)?ge|be|ver|ont|her)\w+[dt]$"
+)
+
+
+def could_be_noun(word: str) -> bool:
+    """A rough guess without a tagger: short particles, adjectives and participles are not.
+
+    Used to judge unknown words: a noun the report never uses ("bushokjes") means the
+    question is about something else; an unknown verb form or adjective does not.
+    """
+    return len(word) > 3 and not _NOT_A_NOUN.search(word)
+
+
 def is_stopword(word: str) -> bool:
     """True for function words of Dutch or English."""
     return word in STOPWORDS_NL or word in STOPWORDS_EN
@@ -316,6 +334,8 @@ class Lexicon:
             if word in self.vocabulary or stem(word) in self._stems or self.compounds_with(word):
                 continue
             if word.startswith("ge") and stem(word[2:]) in self._stems:
+                continue
+            if not could_be_noun(word):
                 continue
             heads = [p for p, w in self.compound_parts(word) if w == HEAD_PART]
             generic = next((h for h in GENERIC_HEADS if word.endswith(h)), None)

@@ -90,6 +90,12 @@ ABBREVIATION = {
     "nl": "{abbr} betekent: {meaning}.",
     "en": "{abbr} stands for: {meaning}.",
 }
+DERIVED_YEAR = {
+    "nl": "Het jaarverslag noemt voor {year} geen getal, maar wel het verschil. Zo kunt u het "
+    "uitrekenen: {calculation}.",
+    "en": "The report gives no figure for {year}, but it gives the change. Worked out: "
+    "{calculation}.",
+}
 CALCULATION = {
     "nl": "Berekening: {calculation}.",
     "en": "Calculation: {calculation}.",

@@ -1,0 +1,98 @@
+"""Small pure pieces of the text route: derivations, abbreviations, follow-ups, Dutch words."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from service.abbreviations import explain, find_abbreviations
+from service.arithmetic import derive_earlier
+from service.conversation import detect_language, resolve_text_question
+from service.lexical import Lexicon, could_be_noun, rewrite_phrases
+from service.routing import other_municipality, pre_check
+
+
+def test_earlier_year_is_worked_out_from_level_and_change() -> None:
+    level = "In 2024 heeft de politie 228 meldingen geregistreerd."
+    change = "Dat zijn er 35 meer dan in 2023."
+    found = derive_earlier(2023, level, change)
+    assert found is not None and found.result == Decimal(193)
+    assert found.calculation() == "228 − 35 = 193"
+
+
+def test_a_decrease_is_added_back_and_euros_stay_euros() -> None:
+    found = derive_earlier(
+        2023, "De schade bedraagt dit jaar € 6.600.", "Dat is een daling van € 8.750 sinds 2023."
+    )
+    assert found is not None and found.calculation() == "€ 6.600 + € 8.750 = € 15.350"
+
+
+def test_no_derivation_without_that_year_or_a_change() -> None:
+    assert (
+        derive_earlier(2022, "Er waren 228 meldingen.", "Dat zijn er 35 meer dan in 2023.") is None
+    )
+    assert derive_earlier(2023, "Er waren 228 meldingen.", "In 2023 waren het er minder.") is None
+
+
+def test_abbreviations_come_from_the_reports_own_definitions(source: str) -> None:
+    found = find_abbreviations([source])
+    assert found["RIO"] == "Re-integratie officier"
+    assert found["HIC"] == "high impact crime"
+    assert found["OMO"] == "Ondersteuningsnetwerk Maatschappelijk Onrust"
+    assert found["PGA"] == "Persoonsgerichte aanpak"
+    assert explain("Met de RIO-aanpak zijn 14 jongeren begeleid.", found) == [
+        ("RIO", "Re-integratie officier")
+    ]
+    assert explain("De Re-integratie officier (RIO) begeleidt.", found) == []
+
+
+def test_follow_up_carries_the_topic_and_a_new_question_does_not() -> None:
+    earlier = ["Hoeveel signalen over ondermijning kwamen binnen?"]
+    follow = resolve_text_question("welk deel daarvan kwam van partners?", earlier)
+    assert "ondermijning" in follow.topic and "over:" in follow.text
+    fresh = resolve_text_question("Hoeveel gebiedsverboden zijn opgelegd in 2024?", earlier)
+    assert fresh.topic == ""
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [("How many burglaries were there?", "en"), ("Hoeveel inbraken waren er?", "nl")],
+)
+def test_language_is_detected(question: str, language: str) -> None:
+    assert detect_language(question) == language
+
+
+def test_unknown_nouns_are_found_but_verbs_and_adjectives_are_not() -> None:
+    lexicon = Lexicon(["De schade aan afvalbakken tijdens de jaarwisseling.", "Woninginbraken."])
+    assert lexicon.unknown_words("Hoeveel schade was er aan bushokjes?") == ["bushokjes"]
+    assert lexicon.unknown_words("Welke buitenlandse afvalbakken werden beeindigd?") == []
+    assert lexicon.unknown_words("Hoeveel inbraken?") == []  # inside "woninginbraken"
+    assert could_be_noun("telefoonnummer") and not could_be_noun("afgehandeld")
+
+
+def test_everyday_phrases_become_the_reports_words() -> None:
+    assert (
+        rewrite_phrases("Hoeveel schade met oud en nieuw?") == "Hoeveel schade met jaarwisseling?"
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "reason"),
+    [
+        ("Moet de gemeente meer camera's ophangen?", "opinion"),
+        ("Wat vindt u van het beleid?", "opinion"),
+        ("Wie is de burgemeester?", "person"),
+        ("Kun je mijn buurman aangeven voor overlast?", "action"),
+        ("Hoeveel inbraken waren er in 1998?", "year"),
+    ],
+)
+def test_rules_refuse_before_any_search(question: str, reason: str) -> None:
+    refusal = pre_check(question, frozenset({2022, 2023, 2024}))
+    assert refusal is not None and refusal.reason == reason
+
+
+def test_a_factual_question_passes_the_rules() -> None:
+    assert pre_check("Hoeveel meldingen verwerkte handhaving in 2024?", frozenset({2024})) is None
+    assert other_municipality("Hoeveel inbraken in Delft?") == "Delft"
+    assert other_municipality("Werkt Zoetermeer samen met Delft?") is None
