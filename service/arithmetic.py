@@ -166,7 +166,8 @@ _NOT_OPERAND = re.compile(
 
 _HOW_MUCH = re.compile(r"\b(hoeveel|how (?:much|many))\b")
 _PREVIOUS = re.compile(
-    r"^(?:in |bij |op |het |de |the |in the )*(?P<prev>vorig jaar|het jaar (?:ervoor|daarvoor)|"
+    r"^(?:in |bij |op |het |de |the |in the |voor |before |voorafgaand aan )*"
+    r"(?P<prev>vorig jaar|het jaar (?:ervoor|daarvoor)|previous new year'?s eve|"
     r"vorige jaar|het vorige jaar|(?:de )?vorige (?:jaarwisseling|keer|editie)|een jaar eerder|"
     r"last year|the year before|the previous year|previous year|(?:19|20)\d\d)\b"
 )
@@ -198,6 +199,12 @@ _REMAINDER_NOTHING = re.compile(
     r"\b(?:hoeveel|how many)\s+(?P<whole>.+?)\s+(?:hadden|hebben|had|heeft|waren|zijn|was|is|"
     r"werden|have|has|were)\s+(?:er\s+)?(?:niets|niks|nothing)\s+(?:te maken\s+)?"
     r"(?P<part>(?:met|to do with)\s+.+?)(?:\s+te\s+maken)?$"
+)
+# "… werden opgelegd die niets met de aanpak X te maken hadden"
+_REMAINDER_CLAUSE = re.compile(
+    r"\b(?:hoeveel|how many)\s+(?P<whole>.+?)\s+(?:\w+\s+){0,3}?(?:die|dat|that|which)\s+"
+    r"(?:er\s+)?(?:niets|niks|nothing)\s+(?P<part>(?:met|to do with)\s+.+?)"
+    r"(?:\s+te\s+maken)?(?:\s+(?:hadden|hebben|had|heeft|have|has))?$"
 )
 _REMAINDER_NOT = re.compile(
     r"\b(?:hoeveel|how many)\s+(?P<whole>.+?)\s+(?:hadden|hebben|had|heeft|waren|zijn|was|is|"
@@ -324,7 +331,11 @@ def _plan_share(text: str, language: Language) -> CalculationPlan | None:
 
 
 def _plan_remainder(text: str, language: Language) -> CalculationPlan | None:
-    m = _REMAINDER_NOTHING.search(text) or _REMAINDER_NOT.search(text)
+    m = (
+        _REMAINDER_NOTHING.search(text)
+        or _REMAINDER_CLAUSE.search(text)
+        or _REMAINDER_NOT.search(text)
+    )
     if not m:
         return None
     whole = _phrase(m.group("whole").split())

@@ -42,6 +42,7 @@ STOPWORDS_NL = frozenset(
     bedraagt opgeleverd oplevert levert leverde geweest wezen vind vindt vinden kun kunt
     telde telt tellen bleef bleven blijft niets iets alles rond rondom mensen persoon
     personen ging gingen gaan staat stond staan stonden welk wat waarover waardoor waarmee
+    begon begonnen begint beginnen
     partijen instanties organisaties deelnemers vaakst vaakste buiten tijdens sinds via per
     tussen onder boven
     na tegen zonder vanaf tot rond
