@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from ingest.embed import ModelMissingError
 from ingest.store import IndexMissingError
-from service import logs
+from service import logs, messages
 from service.errors import error_body, validation_message
 from service.schemas import AskRequest, AskResponse
 from service.settings import get_settings
@@ -49,7 +49,10 @@ def _jsonl(path: str, assistant: Any, out: TextIO) -> int:
                 continue
             item_id: Any = None
             try:
-                item = json.loads(line)
+                try:
+                    item = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise ValueError("dit is geen geldige JSON") from exc
                 item_id = item.get("id") if isinstance(item, dict) else None
                 if not isinstance(item, dict):
                     raise ValueError("geen JSON-object")
@@ -66,6 +69,10 @@ def _jsonl(path: str, assistant: Any, out: TextIO) -> int:
             except ValueError as exc:
                 failures += 1
                 result = {"id": item_id, **error_body("invalid_request", f"Regel {number}: {exc}")}
+            except Exception:  # one failing question must not stop the other answers
+                failures += 1
+                logging.getLogger(__name__).exception("question failed", extra={"line": number})
+                result = {"id": item_id, **error_body("internal_error", messages.ERROR_INTERNAL)}
             out.write(json.dumps(result, ensure_ascii=False) + "\n")
             out.flush()
     if failures:
@@ -133,9 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     ask.add_argument("--json", action="store_true", help="print het JSON-antwoord van de API")
     ask.add_argument("--jsonl", metavar="BESTAND", help="vragen per regel; '-' is stdin")
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s %(message)s"
-    )
+    logs.configure(logging.WARNING)
     return _serve(args) if args.command == "serve" else _ask(args)
 
 

@@ -18,6 +18,9 @@ _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
 }
 
 
+_NOISY = ("bm25s", "httpx", "chromadb", "sentence_transformers", "transformers", "urllib3")
+
+
 class JsonFormatter(logging.Formatter):
     """Formats a record as JSON: time, level, logger, message and the structured fields."""
 
@@ -38,8 +41,10 @@ def configure(level: int = logging.INFO) -> None:
     """Send the service's logs to stderr as JSON lines; quiet the chatty libraries."""
     handler = logging.StreamHandler()
     handler.setFormatter(JsonFormatter())
+    # Some libraries set their own loggers to DEBUG when imported; filter at the handler.
+    handler.addFilter(
+        lambda record: record.levelno >= logging.WARNING or not record.name.startswith(_NOISY)
+    )
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("bm25s", "httpx", "chromadb", "sentence_transformers", "transformers"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
