@@ -84,6 +84,10 @@ _ASKS_MONEY = re.compile(
     r"cost|costs|spent|spend|budget)\b",
     re.IGNORECASE,
 )
+_ASKS_REASON = re.compile(
+    r"^\s*(waarom|hoe komt|wat is de (reden|oorzaak)|wanneer|wie|waar|why|when|who|where)\b",
+    re.IGNORECASE,
+)
 _ASKS_COUNT = re.compile(r"\b(hoeveel|how many|aantal|number of)\b", re.IGNORECASE)
 _ASKS_SHARE = re.compile(
     r"\b(procent|percentage|deel|aandeel|share|percent|verhouding|ratio|cijfer|bedrag|"
@@ -500,8 +504,10 @@ def _wanted_amount(question: str) -> re.Pattern[str] | None:
     """What an answer must contain when the question asks for an amount.
 
     Money for cost questions, a count (not a percentage) for "hoeveel …", any quantity
-    for other number questions.
+    for other number questions. "Waarom daalt het aantal …" asks a reason, not an amount.
     """
+    if _ASKS_REASON.match(question):
+        return None
     if (_ASKS_MONEY.search(question) and _ASKS_NUMBER.search(question)) or re.search(
         r"\b(wat|hoeveel) (kost|kostte|heeft .* gekost)", question, re.IGNORECASE
     ):
@@ -514,7 +520,7 @@ def _wanted_amount(question: str) -> re.Pattern[str] | None:
 
 
 _COUNT = re.compile(
-    r"(?<![\d/€])(?<!€ )(?!(?:19|20)\d\d(?![\d.,]))\d[\d.]*(?!\s*%)(?![\d.,])|"
+    r"(?<![\d/€,.])(?<!€ )(?!(?:19|20)\d\d(?![\d.,]))\d[\d.]*(?!\s*%)(?![\d.,])|"
     r"\b(twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|twintig|honderd)\b",
     re.IGNORECASE,
 )

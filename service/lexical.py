@@ -334,6 +334,8 @@ class Lexicon:
             word = self.correct(word)
             if word in self.vocabulary or stem(word) in self._stems or self.compounds_with(word):
                 continue
+            if self.verb_forms(word):
+                continue
             if word.startswith("ge") and stem(word[2:]) in self._stems:
                 continue
             if not could_be_noun(word):
@@ -370,11 +372,22 @@ class Lexicon:
             for t in self._word_terms(word, query)
         ]
 
+    def verb_forms(self, word: str) -> tuple[str, ...]:
+        """Infinitives a present-tense verb may stand for: "daalt" -> "dalen"."""
+        if not (word.endswith("t") and len(word) > 4) or word in self.vocabulary:
+            return ()
+        root = word[:-1]
+        undoubled = re.sub(r"([aeou])\1(?=[^aeiou]$)", r"\1", root)
+        forms = {root + "en", undoubled + "en", root + "n"}
+        return tuple(sorted(f for f in forms if stem(f) in self._stems))
+
     def _word_terms(self, word: str, query: bool, correct: bool = True) -> dict[str, float]:
         out: dict[str, float] = {}
         if query:
             if word not in self.vocabulary:
                 word = EN_TO_NL.get(word, word)
+            for form in self.verb_forms(word):
+                out[stem(form)] = 1.0
             wholes = self.compounds_with(word)
             out.update((stem(w), HEAD_PART if w.endswith(word) else MODIFIER_PART) for w in wholes)
             word = word if wholes or not correct else self.correct(word)
