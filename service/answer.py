@@ -67,7 +67,7 @@ _ANAPHORA = re.compile(
     r"^(Dit|Dat|Deze|Daarvan|Hiervan|Hierbij|Hierin|Daarnaast|Het gaat om|Ook)\b"
 )
 _REFERS_BACK = re.compile(
-    r"^(\S+\s+){0,3}(dit|dat|deze|die|daarvan|hiervan|hierbij|hierin|daarin|daarbij|zij|ze|"
+    r"^(\S+\s+){0,4}(dit|dat|deze|die|daarvan|hiervan|hierbij|hierin|daarin|daarbij|zij|ze|"
     r"het gaat om|de aanpak|het team)\b",
     re.IGNORECASE,
 )
@@ -80,8 +80,8 @@ _ASKS_NUMBER = re.compile(
     re.IGNORECASE,
 )
 _ASKS_MONEY = re.compile(
-    r"\b(kost|kostte|kosten|gekost|bedrag|bedroeg|hoeveel geld|euro|uitgegeven|begroting|"
-    r"cost|costs|spent|spend|budget)\b",
+    r"\b(kost|kostte|kosten|gekost|bedrag|bedroeg|hoeveel geld|euro|uitgegeven|begroting|schade|"
+    r"cost|costs|spent|spend|budget|damage)\b",
     re.IGNORECASE,
 )
 _ASKS_REASON = re.compile(
@@ -182,7 +182,9 @@ class Assistant:
             calculated = arithmetic.answer_calculation(resolved.question, plan, self, language)
             if calculated is not None:
                 return calculated
-        response = self._answer_text(resolved.question, language, resolved.topic)
+        response = self._answer_text(
+            resolved.question, language, resolved.topic, resolved.previous
+        )
         if resolved.topic:
             response.resolved_question = resolved.text
         return response
@@ -191,7 +193,7 @@ class Assistant:
         """The report sentences that best match a query, with their scores (best first)."""
         query_vector = np.asarray(self.embeddings.embed_query(query), dtype=np.float32)
         hits = self.retriever.search(query, k=self.settings.retrieval_k, query_vector=query_vector)
-        ranked = self._rank_sentences(query, query_vector, hits)[:k]
+        ranked = self._rank_sentences(query, query_vector, hits, _wanted_amount(query))[:k]
         return [(self.knowledge.sentences[c.index], c.score) for c in ranked]
 
     def cite(self, number: int, unit: SentenceUnit) -> Citation:
@@ -200,14 +202,17 @@ class Assistant:
 
     # -- text route ---------------------------------------------------------------------
 
-    def _answer_text(self, question: str, language: Language, topic: str = "") -> AskResponse:
-        """Extract the sentence(s) that answer; `topic` is carried over from earlier turns."""
+    def _answer_text(
+        self, question: str, language: Language, topic: str = "", previous: str = ""
+    ) -> AskResponse:
+        """Extract the sentence(s) that answer; `topic` is carried over from `previous`."""
         question = rewrite_phrases(question)
         query = f"{question} {topic}".strip()
         query_vector = np.asarray(self.embeddings.embed_query(query), dtype=np.float32)
         hits = self.retriever.search(query, k=self.settings.retrieval_k, query_vector=query_vector)
+        wants = _wanted_amount(question) or _wanted_amount(previous)
         candidates = self._rank_sentences(
-            question, query_vector, hits, context=topic, language=language
+            question, query_vector, hits, wants, context=topic, language=language
         )
         if not candidates or not self._answerable(question, candidates[0], language):
             return self._not_covered(question, language)
@@ -216,7 +221,6 @@ class Assistant:
         if place and (place.lower() not in best.text.lower() or candidates[0].lexical < 0.5):
             return self._refuse(routing.Refusal("other_municipality", place), language, question)
 
-        wants = _wanted_amount(question)
         years = [
             str(y) for y in routing.question_years(question) if y not in self.knowledge.report_years
         ]
@@ -304,6 +308,7 @@ class Assistant:
         question: str,
         query_vector: np.ndarray,
         hits: Sequence[Hit],
+        wants: re.Pattern[str] | None = None,
         context: str = "",
         language: Language = "nl",
     ) -> list[Candidate]:
@@ -317,7 +322,6 @@ class Assistant:
         ]
         weight = sum(factor * self._query_weight(c) for c, factor in concepts) or 1.0
         top = max((h.score for h in hits), default=1.0) or 1.0
-        wants = _wanted_amount(question)
         # A year the question names (other than the report's own) must be matched.
         years = [
             str(y) for y in routing.question_years(question) if y not in self.knowledge.report_years
@@ -433,14 +437,10 @@ class Assistant:
             if following in {c.index for c in candidates[:4]}:
                 return following
         for other in candidates[1:3]:
+            on_topic = other.lexical >= RUNNER_UP_LEXICAL * candidates[0].lexical
             close = other.score >= candidates[0].score - CLOSE_SCORE
-            gives = (
-                lacks
-                and wants is not None
-                and bool(wants.search(sentences[other.index].text))
-                and other.lexical >= RUNNER_UP_LEXICAL * candidates[0].lexical
-            )
-            if (close or gives) and _supported(other):
+            gives = lacks and wants is not None and bool(wants.search(sentences[other.index].text))
+            if (close or gives) and on_topic and _supported(other):
                 return other.index
         return None
 

@@ -22,6 +22,10 @@ _REFERENCES = frozenset(
     diezelfde dezelfde zij ze hun that those these it they them its their there
     """.split()
 )
+_SLOT = re.compile(
+    r"^\s*(?:en|and|maar|ook)?\s*(?P<prep>aan|in|bij|voor|van|over|op|met|to|for|at|of)\s+\w",
+    re.IGNORECASE,
+)
 _FOLLOW_UP_START = re.compile(r"^\s*(en|maar|ook|and|what about|how about|wat dan|en wat)\b", re.I)
 MAX_FOLLOW_UP_WORDS = 4
 
@@ -48,9 +52,23 @@ def is_follow_up(question: str) -> bool:
     return starts or (refers and len(content) <= MAX_FOLLOW_UP_WORDS) or len(content) <= 1
 
 
-def topic_of(question: str) -> str:
-    """The content words of a question: its topic, for carrying into a follow-up."""
-    return " ".join(t for t in words(question) if not is_stopword(t) and t not in _REFERENCES)
+def topic_of(question: str, replaced_by: str = "") -> str:
+    """The content words of a question: its topic, for carrying into a follow-up.
+
+    "en aan verharding?" after "schade aan afvalbakken" replaces what followed "aan":
+    the words the follow-up puts in the same slot are not carried over.
+    """
+    dropped: set[str] = set()
+    slot = _SLOT.match(replaced_by)
+    if slot:
+        earlier = re.search(rf"\b{slot.group('prep')}\s+((?:\w+\s*){{1,3}})", question, re.I)
+        if earlier:
+            dropped = set(words(earlier.group(1)))
+    return " ".join(
+        t
+        for t in words(question)
+        if not is_stopword(t) and t not in _REFERENCES and t not in dropped
+    )
 
 
 @dataclass(frozen=True)
@@ -59,6 +77,7 @@ class Resolved:
 
     question: str
     topic: str = ""
+    previous: str = ""  # the earlier question the topic comes from
 
     @property
     def text(self) -> str:
@@ -72,7 +91,7 @@ def resolve_text_question(question: str, earlier: Sequence[str]) -> Resolved:
     if not earlier or not is_follow_up(question):
         return Resolved(question)
     for previous in reversed(earlier):
-        topic = topic_of(previous)
+        topic = topic_of(previous, replaced_by=question)
         if topic:
-            return Resolved(question, topic)
+            return Resolved(question, topic, previous)
     return Resolved(question)
