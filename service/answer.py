@@ -72,6 +72,8 @@ _REFERS_BACK = re.compile(
     re.IGNORECASE,
 )
 SHORT_SENTENCE = 30
+MAX_LIST_ITEMS = 8
+_LIST_ITEM = re.compile(r"^\d{1,2}[.)]\s")
 CLOSE_SCORE = 0.02  # a runner-up this close to the best sentence is quoted too
 RUNNER_UP_LEXICAL = 0.5  # a runner-up giving the amount must share the best one's topic
 _ASKS_NUMBER = re.compile(
@@ -391,6 +393,10 @@ class Assistant:
         """Spans to quote: the best sentence and maybe a second, each with the sentence
         before it when it leans on that one ("Dit is …"); touching spans are merged."""
         sentences = self.knowledge.sentences
+        listed = self._list_after(candidates[0].index)
+        if listed:  # "De speerpunten zijn: 1. … 5. …": the list is the answer
+            unit = sentences[listed[-1]]
+            return [(sentences[candidates[0].index].start, unit.end, unit)]
         second = self._second_sentence(candidates, wants, years)
         chosen = sorted({candidates[0].index} | ({second} if second is not None else set()))
         units: list[tuple[int, int, SentenceUnit]] = []
@@ -406,6 +412,25 @@ class Assistant:
             else:
                 units.append((start, unit.end, unit))
         return units
+
+    def _list_after(self, index: int) -> list[int]:
+        """The list items following a sentence that introduces them with a colon."""
+        sentences = self.knowledge.sentences
+        section = sentences[index].section
+        colon = index
+        if not sentences[colon].text.endswith(":"):
+            colon = index + 1
+            if colon >= len(sentences) or sentences[colon].section != section:
+                return []
+            if not sentences[colon].text.endswith(":"):
+                return []
+        items = []
+        for j in range(colon + 1, min(colon + 1 + MAX_LIST_ITEMS, len(sentences))):
+            item = sentences[j]
+            if item.section != section or not _LIST_ITEM.match(item.text):
+                break
+            items.append(j)
+        return items
 
     def _second_sentence(
         self,
