@@ -711,14 +711,7 @@ class TableAnswerer:
         if table.kind == "financial_totals" and not query.values("kolom"):
             query = query.with_filter("kolom", ("saldo",))
         kolom = query.values("kolom")[0] if query.values("kolom") else None
-        candidates = (
-            list(query.values(group)) if len(query.values(group)) > 1 else _values(table, group)
-        )
-        scored: list[tuple[str, Figure]] = []
-        for value in candidates:
-            figure = self._figure(table, query.with_filter(group, (value,)))
-            if figure is not None:
-                scored.append((value, figure))
+        scored = self._per_value(table, query, group)
         if not scored:
             self._value(draft, table, query, lang)
             return
@@ -894,6 +887,17 @@ class TableAnswerer:
             base = base.with_filter(dim, ())
         return base
 
+    def _per_value(self, table: Table, query: TableQuery, group: str) -> list[tuple[str, Figure]]:
+        """The figure for each value of `group` (the ones asked, or all the table has)."""
+        asked = query.values(group)
+        candidates = list(asked) if len(asked) > 1 else _values(table, group)
+        scored: list[tuple[str, Figure]] = []
+        for value in candidates:
+            figure = self._figure(table, query.with_filter(group, (value,)))
+            if figure is not None:
+                scored.append((value, figure))
+        return scored
+
     def _rank(self, draft: _Draft, table: Table, query: TableQuery, lang: Language) -> None:
         nl = lang == "nl"
         default = {
@@ -911,14 +915,7 @@ class TableAnswerer:
             group = default
         if table.kind == "target_vs_realisation" and not query.values("type"):
             query = query.with_filter("type", ("realisatie",))
-        candidates = (
-            list(query.values(group)) if len(query.values(group)) > 1 else _values(table, group)
-        )
-        scored: list[tuple[str, Figure]] = []
-        for value in candidates:
-            figure = self._figure(table, query.with_filter(group, (value,)))
-            if figure is not None:
-                scored.append((value, figure))
+        scored = self._per_value(table, query, group)
         if not scored:
             self._value(draft, table, query, lang)
             return

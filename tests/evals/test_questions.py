@@ -130,3 +130,36 @@ def test_inconsistency_questions_follow_the_table():
 
 def test_report_path_is_the_corpus_file():
     assert REPORT_PATH.is_file()
+
+
+def _table_store():
+    from ingest.table_store import TableStore
+    from ingest.tables import find_tables
+    from tests.conftest import REPORT_NAME
+
+    return TableStore.from_tables(find_tables(load_report(), REPORT_NAME))
+
+
+def test_every_table_value_in_a_gold_answer_is_a_cell_of_its_cited_row():
+    """Gold figures of table questions come from the table store, not from memory."""
+    from service.numbers import parse_nl_number
+
+    source = load_report()
+    rows = {
+        # Lasten are printed negative; money may be written out in euros (× € 1.000).
+        source[row.start : row.end]: {abs(c.value) * k for c in row.cells for k in (1, 1000)}
+        for table in _table_store().tables
+        for row in table.rows
+    }
+    checked = 0
+    for q in load_questions():
+        if q.category != "table_cell":
+            continue
+        cited = [rows[span] for span in q.evidence if span in rows]
+        assert cited, f"{q.id}: evidence is not a table row"
+        for group in q.must_contain:
+            values = {abs(v) for alt in group if (v := parse_nl_number(alt)) is not None}
+            if values:
+                assert any(values & cells for cells in cited), f"{q.id}: {group} not in its row"
+                checked += 1
+    assert checked >= 25
