@@ -184,9 +184,7 @@ class Assistant:
             calculated = arithmetic.answer_calculation(resolved.question, plan, self, language)
             if calculated is not None:
                 return calculated
-        response = self._answer_text(
-            resolved.question, language, resolved.topic, resolved.previous
-        )
+        response = self._answer_text(resolved.question, language, resolved.topic, resolved.previous)
         if resolved.topic:
             response.resolved_question = resolved.text
         return response
