@@ -42,6 +42,7 @@ class Sentence:
     start: int
     end: int
     section: str
+    item: bool = False  # part of a list item (a lost bullet, "1. …")
 
 
 @dataclass(frozen=True)
@@ -218,11 +219,11 @@ def _merge_dangling(spans: list[Span], source: str) -> list[Span]:
     return merged
 
 
-def _paragraph(source: str, lines: list[_Line], section: str) -> Paragraph:
+def _paragraph(source: str, lines: list[_Line], section: str, item: bool) -> Paragraph:
     start, end = lines[0].start, lines[-1].end
     spans = _merge_dangling(_fix_number_splits(_sentence_spans(source, start, end), source), source)
     sentences = tuple(
-        Sentence(normalise(source[s.start : s.end]), s.start, s.end, section) for s in spans
+        Sentence(normalise(source[s.start : s.end]), s.start, s.end, section, item) for s in spans
     )
     return Paragraph(start, end, sentences)
 
@@ -247,10 +248,11 @@ def parse_document(
     level_one: Section = root
     current: Section = root
     block: list[_Line] = []
+    block_is_item = False
 
     def flush() -> None:
         if block:
-            current.paragraphs.append(_paragraph(source, block, current.path))
+            current.paragraphs.append(_paragraph(source, block, current.path, block_is_item))
             block.clear()
 
     def open_section(title: str, level: int, start: int, end: int) -> Section:
@@ -299,6 +301,8 @@ def parse_document(
         ) or bool(_LIST_NUMBER.match(line.text))
         if starts_item and block:
             flush()
+        if not block:
+            block_is_item = starts_item
         block.append(line)
     flush()
     _close_spans(root, len(source))

@@ -29,7 +29,7 @@ from service.settings import Settings
 log = logging.getLogger(__name__)
 
 # Bump when parsing or chunking changes, so an unchanged corpus is still re-indexed.
-PIPELINE_VERSION = "2"
+PIPELINE_VERSION = "3"
 
 Progress = Callable[[str], None]
 

@@ -118,7 +118,13 @@ def write_sentences(store: Chroma, document: str, sentences: Sequence[Sentence])
     store.add_texts(
         texts=[s.text for s in sentences],
         metadatas=[
-            {"document": document, "section": s.section, "start": s.start, "end": s.end}
+            {
+                "document": document,
+                "section": s.section,
+                "start": s.start,
+                "end": s.end,
+                "item": s.item,
+            }
             for s in sentences
         ],
         ids=[sentence_id(document, s) for s in sentences],

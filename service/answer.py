@@ -49,7 +49,7 @@ log = logging.getLogger(__name__)
 W_LEXICAL = 1.0
 W_PASSAGE = 0.15
 W_NUMBER = 0.1
-W_SECTION = 0.5  # a heading's words count half: "Ondermijning" covers its sentences
+W_SECTION = 0.7  # a heading's words count for most: "Ondermijning" covers its sentences
 W_CONTEXT = 0.5  # "Dit is een stijging van 30,8%" is about the sentence before it
 W_YEAR = 0.15  # "Wat gebeurt er in 2025 …" -> "In 2025 volgt een plan van aanpak."
 W_CARRIED = 0.5  # a follow-up's carried topic counts half of what the new turn asks
@@ -74,6 +74,9 @@ _REFERS_BACK = re.compile(
 SHORT_SENTENCE = 30
 MAX_LIST_ITEMS = 8
 _LIST_ITEM = re.compile(r"^\d{1,2}[.)]\s")
+_INTRODUCES_LIST = re.compile(
+    r":$|\b(onderstaand|hieronder|de volgende|als volgt|bestaat uit:)", re.IGNORECASE
+)
 CLOSE_SCORE = 0.02  # a runner-up this close to the best sentence is quoted too
 RUNNER_UP_LEXICAL = 0.5  # a runner-up giving the amount must share the best one's topic
 _ASKS_NUMBER = re.compile(
@@ -412,20 +415,21 @@ class Assistant:
         return units
 
     def _list_after(self, index: int) -> list[int]:
-        """The list items following a sentence that introduces them with a colon."""
+        """The list items after a sentence that introduces them ("De speerpunten zijn:",
+        "Onderstaand een aantal voorbeelden …"), when the best sentence is such an intro."""
         sentences = self.knowledge.sentences
         section = sentences[index].section
-        colon = index
-        if not sentences[colon].text.endswith(":"):
-            colon = index + 1
-            if colon >= len(sentences) or sentences[colon].section != section:
+        intro = index
+        if not _INTRODUCES_LIST.search(sentences[intro].text):
+            intro = index + 1
+            if intro >= len(sentences) or sentences[intro].section != section:
                 return []
-            if not sentences[colon].text.endswith(":"):
+            if not _INTRODUCES_LIST.search(sentences[intro].text):
                 return []
         items = []
-        for j in range(colon + 1, min(colon + 1 + MAX_LIST_ITEMS, len(sentences))):
+        for j in range(intro + 1, min(intro + 1 + MAX_LIST_ITEMS, len(sentences))):
             item = sentences[j]
-            if item.section != section or not _LIST_ITEM.match(item.text):
+            if item.section != section or not (item.item or _LIST_ITEM.match(item.text)):
                 break
             items.append(j)
         return items

@@ -29,6 +29,7 @@ class SentenceUnit:
     text: str
     start: int
     end: int
+    item: bool = False  # part of a list item
 
 
 @dataclass
@@ -79,6 +80,7 @@ def load_knowledge(index_dir: Path, embeddings: Embeddings) -> Knowledge:
             s_texts[i],
             int(s_metas[i]["start"]),
             int(s_metas[i]["end"]),
+            bool(s_metas[i].get("item", False)),
         )
         for i in order
     ]

@@ -83,3 +83,10 @@ def test_lost_bullets_become_separate_paragraphs(document) -> None:
     woonoverlast = next(s for s in document.sections() if s.title == "Woonoverlast")
     starts = [p.sentences[0].text for p in woonoverlast.paragraphs]
     assert "Personen die kampen met verzamelwoede." in starts
+
+
+def test_list_items_are_marked(document) -> None:
+    items = [s.text for s in document.sentences() if s.item]
+    assert "Personen die kampen met verzamelwoede." in items
+    assert "2. Ondermijning" in items
+    assert not any(s.startswith("In 2024 heeft Team Handhaving") for s in items)
