@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -27,17 +27,8 @@ Category = Literal[
     "unanswerable",
     "inconsistency",
 ]
-CATEGORIES: tuple[Category, ...] = (
-    "table_cell",
-    "table_aggregate",
-    "text_number",
-    "text_fact",
-    "multi_hop",
-    "followup",
-    "unanswerable",
-    "inconsistency",
-)
-ROUTES: tuple[Route, ...] = ("text", "table", "refusal")
+CATEGORIES: tuple[Category, ...] = get_args(Category)
+ROUTES: tuple[Route, ...] = get_args(Route)
 
 # The floor per category the team agreed on; the set may grow above it, never below.
 MIN_PER_CATEGORY: dict[str, int] = {

@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Literal, Protocol
 
 from service.conversation import detect_language
+from service.extract import REFERS_BACK
 from service.grounding import ungrounded_numbers
 from service.knowledge import SentenceUnit
 from service.lexical import EN_TO_NL, fold, is_stopword, stem
@@ -549,10 +550,6 @@ _BACK_REFERENCE = re.compile(r"\bvan\s+(?:die|de|deze|het totaal van)\s*$", re.I
 _SUBSET_BEFORE = re.compile(r"\b(?:overige|resterende|andere|waarvan|daarvan)\s+(?:er\s+)?$", re.I)
 _SUBSET_AFTER = re.compile(r"^\s*(?:van\s+(?:die|de|deze)\b)", re.I)
 _OF_THOSE = re.compile(r"^\s*van\s+(?:die|deze)\s+(\d[\d.,]*|[^\W\d_]+)", re.I)
-_LEANS = re.compile(
-    r"^(?:\S+\s+){0,4}?(?:dit|dat|deze|die|daarvan|hiervan|waarvan|het gaat om|het betreft)\b",
-    re.IGNORECASE,
-)
 _TOTAL = re.compile(r"\b(in totaal|totaal|totale|total)\b", re.IGNORECASE)
 
 
@@ -827,7 +824,7 @@ class _Resolver:
         steps = [unit]
         for _ in range(2):
             after = _neighbour_after(steps[-1], pool)
-            if after is None or not _LEANS.match(after.text):
+            if after is None or not REFERS_BACK.match(after.text):
                 break
             steps.append(after)
         for step in steps:
@@ -839,7 +836,7 @@ class _Resolver:
     def _continues(self, unit: SentenceUnit, after: SentenceUnit) -> bool:
         """Whether the next sentence goes on about the same thing: it points back, or it
         names the counted thing too ("... vouchers ... zakken zand. ... 971 vouchers ...")."""
-        if _LEANS.match(after.text):
+        if REFERS_BACK.match(after.text):
             return True
         if not self.measure:
             return False

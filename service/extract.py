@@ -40,9 +40,10 @@ DENSE_RESCUE = 0.89
 _ANAPHORA = re.compile(
     r"^(Dit|Dat|Deze|Daarvan|Hiervan|Hierbij|Hierin|Daarnaast|Het gaat om|Ook)\b"
 )
-_REFERS_BACK = re.compile(
-    r"^(\S+\s+){0,4}(dit|dat|deze|die|daarvan|hiervan|hierbij|hierin|daarin|daarbij|zij|ze|"
-    r"het gaat om|de aanpak|het team)\b",
+# A sentence that points back at the one before it ("Dit is …", "Met € 6.600 ligt deze …").
+REFERS_BACK = re.compile(
+    r"^(\S+\s+){0,4}?(dit|dat|deze|die|daarvan|hiervan|waarvan|hierbij|hierin|daarin|daarbij|"
+    r"zij|ze|het gaat om|het betreft|de aanpak|het team)\b",
     re.IGNORECASE,
 )
 SHORT_SENTENCE = 30
@@ -332,7 +333,7 @@ def wanted_amount(question: str) -> re.Pattern[str] | None:
 
 def _refers_back(text: str) -> bool:
     """True when a sentence opens by pointing at the one before it."""
-    return bool(_REFERS_BACK.match(text))
+    return bool(REFERS_BACK.match(text))
 
 
 def _has_quantity(text: str) -> bool:
