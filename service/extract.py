@@ -27,6 +27,7 @@ W_SECTION = 0.7  # a heading's words count for most: "Ondermijning" covers its s
 W_CONTEXT = 0.5  # "Dit is een stijging van 30,8%" is about the sentence before it
 W_YEAR = 0.15  # "Wat gebeurt er in 2025 …" -> "In 2025 volgt een plan van aanpak."
 W_CARRIED = 0.5  # a follow-up's carried topic counts half of what the new turn asks
+W_ANSWER_TYPE = 0.1  # "Welke instanties …?" is answered by a sentence that names some
 # A sentence supports an answer when lexical coverage + DENSE_WEIGHT * (cosine - DENSE_CENTRE)
 # reaches MIN_SUPPORT; below that nothing in the report answers the question. Measured on
 # evals/questions.jsonl and checked on evals/holdout.jsonl.
@@ -156,6 +157,7 @@ class SentenceRanker:
         years = [
             str(y) for y in routing.question_years(question) if y not in self.knowledge.report_years
         ]
+        wants_names = bool(_ASKS_NAMES.match(question))
         seen: dict[int, Candidate] = {}
         for hit in hits:
             for i in self._passage_sentences[hit.index]:
@@ -182,6 +184,7 @@ class SentenceRanker:
                     + W_PASSAGE * hit.score / top
                     + (W_NUMBER if has_amount else 0.0)
                     + (W_YEAR if any(y in text for y in years) else 0.0)
+                    + (W_ANSWER_TYPE if wants_names and _names_new(text, question) else 0.0)
                 )
                 seen[i] = Candidate(i, score, lexical, dense)
         return sorted(seen.values(), key=lambda c: (-c.score, c.index))
@@ -329,6 +332,22 @@ def wanted_amount(question: str) -> re.Pattern[str] | None:
     if _ASKS_COUNT.search(question) and not _ASKS_SHARE.search(question):
         return _COUNT
     return _QUANTITY if _ASKS_NUMBER.search(question) else None
+
+
+_ASKS_NAMES = re.compile(
+    r"^\s*(wie|waar|welke|wat voor|met wie|met welke|bij welke|in welke|who|where|which|"
+    r"what kind)\b",
+    re.IGNORECASE,
+)
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zà-ÿ]+(?:[- ][A-Z][a-zà-ÿ]+)*")
+
+
+def _names_new(text: str, question: str) -> bool:
+    """True when a sentence names something (a capitalised name, an enumeration with
+    "zoals") that the question does not already name."""
+    asked = question.lower()
+    names = [n for n in _NAME.findall(text) if n.lower() not in asked]
+    return bool(names) or " zoals " in text
 
 
 def _refers_back(text: str) -> bool:

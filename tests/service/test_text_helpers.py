@@ -96,3 +96,13 @@ def test_a_factual_question_passes_the_rules() -> None:
     assert pre_check("Hoeveel meldingen verwerkte handhaving in 2024?", frozenset({2024})) is None
     assert other_municipality("Hoeveel inbraken in Delft?") == "Delft"
     assert other_municipality("Werkt Zoetermeer samen met Delft?") is None
+
+
+def test_which_questions_prefer_sentences_that_name_something_new() -> None:
+    from service.extract import _names_new
+
+    question = "Welke instanties deden mee aan de controledagen?"
+    named = "Ook hebben de Nederlandse Arbeidsinspectie, Douane en Stedin deelgenomen."
+    assert _names_new(named, question)
+    assert not _names_new("In 2024 hebben 6 integrale controledagen plaatsgevonden.", question)
+    assert _names_new("Lichte criminaliteit (zoals winkeldiefstal, vandalisme).", "Wat voor …?")
