@@ -347,7 +347,7 @@ def _names_new(text: str, question: str) -> bool:
     "zoals") that the question does not already name."""
     asked = question.lower()
     names = [n for n in _NAME.findall(text) if n.lower() not in asked]
-    return bool(names) or " zoals " in text
+    return bool(names) or bool(re.search(r"\bzoals\b", text))
 
 
 def _refers_back(text: str) -> bool:
