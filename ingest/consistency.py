@@ -29,7 +29,7 @@ from ingest.tables import (
     total_column,
     validate_tables,
 )
-from service.numbers import extract_numbers, format_number
+from service.numbers import extract_numbers, format_number, signed_sum
 
 _SEP = " > "
 
@@ -134,17 +134,7 @@ def _quote(source: str, span: SourceSpan) -> SourceSpan:
 
 
 def _sum_text(cells: Sequence[TableCell], signs: Sequence[int] | None = None) -> str:
-    signs = signs or [1] * len(cells)
-    parts = []
-    for i, (cell, sign) in enumerate(zip(cells, signs, strict=True)):
-        value = format_number(cell.value)
-        if i == 0:
-            parts.append(value if sign > 0 else f"−{value}")
-        elif sign < 0:
-            parts.append(f"− {value}")
-        else:
-            parts.append(f"+ ({value})" if cell.value < 0 else f"+ {value}")
-    return " ".join(parts)
+    return signed_sum(list(zip(signs or [1] * len(cells), (c.value for c in cells), strict=True)))
 
 
 # -- totals ---------------------------------------------------------------------------------

@@ -344,6 +344,19 @@ def _row_cells(
     )
 
 
+def _row(
+    line: _Line,
+    label: str,
+    key: str,
+    row_dim: tuple[str, str],
+    columns: Sequence[tuple[tuple[str, str], ...]],
+    total: bool,
+) -> TableRow:
+    """A table row from its line: the numbers at its end become cells of `columns`."""
+    cells = _row_cells(line, (row_dim,), columns)
+    return TableRow(label, key, line.start, line.end, cells, total, line.text)
+
+
 def _label(line: _Line) -> tuple[str, int]:
     """Row label text and the number of its tokens."""
     count = len(line.tokens) - len(line.trailing_numbers())
@@ -405,17 +418,7 @@ class _Builder:
         for line in run:
             label, _ = _label(line)
             key = label.lower()
-            rows.append(
-                TableRow(
-                    label,
-                    key,
-                    line.start,
-                    line.end,
-                    _row_cells(line, (("type", key),), columns),
-                    _is_total_label(label),
-                    line.text,
-                )
-            )
+            rows.append(_row(line, label, key, ("type", key), columns, _is_total_label(label)))
         title = title_line.text
         target = next((n for n in notes if n.kind == "doel_gehaald"), None)
         target_met = None
@@ -546,17 +549,7 @@ class _Builder:
             label, _ = _label(line)
             total = _is_total_label(label)
             key = TOTAL if total else label
-            rows.append(
-                TableRow(
-                    label,
-                    key,
-                    line.start,
-                    line.end,
-                    _row_cells(line, ((row_dim, key),), columns),
-                    total,
-                    line.text,
-                )
-            )
+            rows.append(_row(line, label, key, (row_dim, key), columns, total))
         reference = None
         for line in reversed(self.lines[max(self.stop, header[0].index - 15) : header[0].index]):
             found = _TABLE_REFERENCE.search(line.text)

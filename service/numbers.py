@@ -8,6 +8,7 @@ answer back with `extract_numbers` and find the same values the tables hold.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 _MINUS = "-−–"
@@ -107,3 +108,20 @@ def format_euro(value: Decimal, scale: Decimal = Decimal(1)) -> str:
 def percentage(part: Decimal, whole: Decimal) -> Decimal:
     """`part` as a percentage of `whole`, exact up to Decimal precision."""
     return part / whole * 100
+
+
+def signed_sum(terms: Sequence[tuple[int, Decimal]]) -> str:
+    """A sum written out the Dutch way: "-56 + 0 − 0 + 200", "144 + (-3.372) + (-16.672)".
+
+    Each term is (sign, value): a sign of -1 subtracts the value as printed.
+    """
+    text = []
+    for i, (sign, value) in enumerate(terms):
+        shown = format_number(value)
+        if i == 0:
+            text.append(shown if sign > 0 else f"−{shown}")
+        elif sign < 0:
+            text.append(f"− {shown}")
+        else:
+            text.append(f"+ ({shown})" if value < 0 else f"+ {shown}")
+    return " ".join(text)

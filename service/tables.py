@@ -20,7 +20,7 @@ from typing import Literal
 from ingest.consistency import Discrepancy
 from ingest.table_store import TableStore
 from ingest.tables import OUTFLOW_COLUMNS, TOTAL, Table, TableCell, TableRow, total_column
-from service.numbers import format_euro, format_number, format_percent, percentage
+from service.numbers import format_euro, format_number, format_percent, percentage, signed_sum
 from service.schemas import AskResponse, Citation
 from service.table_query import CROSS_TOPIC, MONEY_TOPIC, QueryParser, TableQuery
 
@@ -1125,16 +1125,7 @@ def _asked_test(predicate: tuple[str, Decimal]) -> str:
 
 def _signed_sum(parts: Sequence[tuple[int, TableCell]]) -> str:
     """ "-56 + 0 − 0 + 200": outflows printed positive are subtracted."""
-    text = []
-    for i, (sign, cell) in enumerate(parts):
-        value = format_number(cell.value)
-        if i == 0:
-            text.append(value if sign > 0 else f"−{value}")
-        elif sign < 0:
-            text.append(f"− {value}")
-        else:
-            text.append(f"+ ({value})" if cell.value < 0 else f"+ {value}")
-    return " ".join(text)
+    return signed_sum([(sign, cell.value) for sign, cell in parts])
 
 
 def _cap(text: str) -> str:
