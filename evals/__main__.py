@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from evals.dataset import (
+    BLIND_PATH,
     EVALS_DIR,
     QUESTIONS_PATH,
     REPORT_PATH,
@@ -153,8 +154,12 @@ def main(argv: list[str] | None = None) -> int:
         "systems": {name: summarize(rows) for name, rows in results.items()},
     }
     write_summary(summary, out_dir)
-    write_answers(results, out_dir)
-    (out_dir / "report.md").write_text(render_report(summary, results), encoding="utf-8")
+    # The blind set's answers and failures are never written out: nobody may tune on them.
+    blind = args.questions.resolve() == BLIND_PATH.resolve()
+    if not blind:
+        write_answers(results, out_dir)
+    report_md = render_report(summary, results, list_failures=not blind)
+    (out_dir / "report.md").write_text(report_md, encoding="utf-8")
     write_chart(summary, out_dir)
 
     for name, block in summary["systems"].items():

@@ -7,16 +7,20 @@ from collections import Counter
 from pathlib import Path
 from typing import Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from service.schemas import Route, Turn
 
 EVALS_DIR = Path(__file__).resolve().parent
 QUESTIONS_PATH = EVALS_DIR / "questions.jsonl"
+HOLDOUT_PATH = EVALS_DIR / "holdout.jsonl"
+BLIND_PATH = EVALS_DIR / "blind.jsonl"
+CALIBRATION_PATH = EVALS_DIR / "calibration.jsonl"
 REPORT_PATH = (
     EVALS_DIR.parent / "corpus" / "zoetermeer-jaarrekening-2024-programma-5-veiligheid.txt"
 )
 
+# Categories of the main and held-out sets (by what answers them) …
 Category = Literal[
     "table_cell",
     "table_aggregate",
@@ -27,7 +31,10 @@ Category = Literal[
     "unanswerable",
     "inconsistency",
 ]
+# … and of the blind and calibration sets (by who asks, and how).
+RegisterCategory = Literal["council", "citizen", "staff", "table_calc", "formal", "paraphrase"]
 CATEGORIES: tuple[Category, ...] = get_args(Category)
+ALL_CATEGORIES: tuple[str, ...] = (*CATEGORIES, *get_args(RegisterCategory))
 ROUTES: tuple[Route, ...] = get_args(Route)
 
 # The floor per category the team agreed on; the set may grow above it, never below.
@@ -45,19 +52,42 @@ MIN_QUESTIONS = 160
 
 
 class Question(BaseModel):
-    """One evaluation question with its expected route, answer facts and evidence."""
+    """One evaluation question with its expected answer facts and evidence.
+
+    The main and held-out sets name the route that should answer (`route`); sets written
+    blind to the code say only whether the report answers it (`answerable`), plus how the
+    question is asked (language, several parts, a claim to check, paraphrased).
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str
     question: str = Field(min_length=1)
     history: list[Turn] = Field(default_factory=list)
-    category: Category
-    route: Route
+    category: Category | RegisterCategory
+    route: Route | None = None
+    answerable: bool | None = None
+    language: Literal["nl", "en"] | None = None
+    multipart: bool = False
+    claim: bool | None = None  # the claim in "Klopt het dat …" is true / false
+    paraphrase: bool = False
     gold_answer: str
     must_contain: list[list[str]]
     evidence: list[str]
     section: str
+
+    @model_validator(mode="after")
+    def _route_or_answerable(self) -> Question:
+        if self.route is None and self.answerable is None:
+            raise ValueError("a question needs `route` or `answerable`")
+        return self
+
+    @property
+    def should_answer(self) -> bool:
+        """Whether the report answers this question (else the right answer is a refusal)."""
+        if self.answerable is not None:
+            return self.answerable
+        return self.route != "refusal"
 
 
 def load_questions(path: Path = QUESTIONS_PATH) -> list[Question]:

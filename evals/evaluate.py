@@ -11,7 +11,7 @@ from typing import Any, Protocol
 from langchain_core.documents import Document
 
 from evals import metrics
-from evals.dataset import CATEGORIES, Question, evidence_offsets
+from evals.dataset import ALL_CATEGORIES, Question, evidence_offsets
 from service.schemas import AskRequest, AskResponse
 
 log = logging.getLogger(__name__)
@@ -58,8 +58,9 @@ class QuestionResult:
         if self.error:
             return f"error: {self.error}"
         reasons = []
-        if self.route != self.question.route:
-            reasons.append(f"route {self.route or '-'} ≠ {self.question.route}")
+        expected = self.question.route or ("answer" if self.question.should_answer else "refusal")
+        if not metrics.route_fits(self.route, self.question.route, self.question.should_answer):
+            reasons.append(f"route {self.route or '-'} ≠ {expected}")
         if not self.facts_ok:
             missing = [
                 "/".join(group)
@@ -122,8 +123,8 @@ def evaluate_question(
     result.answer, result.route = response.answer, response.route
     result.citations = [c.model_dump() for c in response.citations]
     result.facts_ok = metrics.facts_present(response.answer, question.must_contain)
-    result.correct = metrics.answer_correct(
-        response.answer, response.route, question.must_contain, question.route
+    result.correct = result.facts_ok and metrics.route_fits(
+        response.route, question.route, question.should_answer
     )
 
     for c in response.citations:
@@ -181,15 +182,17 @@ def evaluate_system(
 
 def summarize(results: Sequence[QuestionResult]) -> dict[str, Any]:
     """The per-system block of `summary.json`."""
+    categories = [c for c in ALL_CATEGORIES if any(r.question.category == c for r in results)]
     by_category = {
         category: metrics.share(r.correct for r in results if r.question.category == category)
-        for category in CATEGORIES
+        for category in categories
     }
     counts = [r.citation for r in results if r.citation is not None]
     precision, recall = metrics.citation_precision_recall(counts)
     retrieved = [r for r in results if r.question.evidence]
+    expected_routes = [_expected_route(r.question) for r in results]
     refusal_precision, refusal_recall = metrics.refusal_precision_recall(
-        [r.route for r in results], [r.question.route for r in results]
+        [r.route for r in results], expected_routes
     )
     answered = [r for r in results if r.route and r.route != "refusal"]
     return {
@@ -199,8 +202,9 @@ def summarize(results: Sequence[QuestionResult]) -> dict[str, Any]:
             "overall": metrics.share(r.correct for r in results),
             "by_category": by_category,
             "n_by_category": {
-                c: sum(1 for r in results if r.question.category == c) for c in CATEGORIES
+                c: sum(1 for r in results if r.question.category == c) for c in categories
             },
+            **_flag_accuracy(results),
         },
         "citations": {
             "precision": precision if counts else None,
@@ -219,7 +223,8 @@ def summarize(results: Sequence[QuestionResult]) -> dict[str, Any]:
         },
         "refusal": {"precision": refusal_precision, "recall": refusal_recall},
         "route_accuracy": metrics.route_accuracy(
-            [r.route for r in results], [r.question.route for r in results]
+            [r.route for r in results if r.question.route],
+            [r.question.route for r in results if r.question.route],
         ),
         "grounding": {
             "violations": sum(len(r.violations) for r in answered),
@@ -229,4 +234,26 @@ def summarize(results: Sequence[QuestionResult]) -> dict[str, Any]:
         # Accuracy only checks that facts are present, so long answers read next to it.
         "answer_chars_p50": metrics.percentile([len(r.answer) for r in answered], 50),
         "latency_ms": metrics.latency_by_route((r.route or "error", r.latency_ms) for r in results),
+    }
+
+
+def _expected_route(question: Question) -> str:
+    """The gold route, or just "answer"/"refusal" for sets that name no route."""
+    if question.route is not None:
+        return question.route
+    return "answer" if question.should_answer else "refusal"
+
+
+def _flag_accuracy(results: Sequence[QuestionResult]) -> dict[str, Any]:
+    """Accuracy on the slices the blind sets mark: several parts, claims, paraphrases, English."""
+    slices = {
+        "multipart": [r for r in results if r.question.multipart],
+        "claim": [r for r in results if r.question.claim is not None],
+        "paraphrase": [r for r in results if r.question.paraphrase],
+        "english": [r for r in results if r.question.language == "en"],
+        "formal_council": [r for r in results if r.question.category == "council"],
+    }
+    return {
+        "by_flag": {name: metrics.share(r.correct for r in rows) for name, rows in slices.items()},
+        "n_by_flag": {name: len(rows) for name, rows in slices.items()},
     }

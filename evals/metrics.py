@@ -66,6 +66,14 @@ def answer_correct(
     return route == gold_route and facts_present(answer, must_contain)
 
 
+def route_fits(route: str, gold_route: str | None, should_answer: bool) -> bool:
+    """The expected route; for sets that name none, any answer when the report answers the
+    question and a refusal when it does not."""
+    if gold_route is not None:
+        return route == gold_route
+    return (route != "refusal") if should_answer else (route == "refusal")
+
+
 # --- citations and retrieval -----------------------------------------------------------------
 
 

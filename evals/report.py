@@ -7,7 +7,6 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from evals.dataset import CATEGORIES
 from evals.evaluate import QuestionResult
 
 
@@ -58,9 +57,15 @@ def _one_line(text: str, limit: int = 300) -> str:
 
 
 def render_report(
-    summary: dict[str, Any], results: Mapping[str, Sequence[QuestionResult]], focus: str = "full"
+    summary: dict[str, Any],
+    results: Mapping[str, Sequence[QuestionResult]],
+    focus: str = "full",
+    list_failures: bool = True,
 ) -> str:
-    """Side-by-side tables per category and metric, then every failure of the focus system."""
+    """Side-by-side tables per category and metric, then every failure of the focus system.
+
+    A blind set's failures are not listed (`list_failures=False`): nobody may tune on them.
+    """
     systems = list(summary["systems"])
     blocks = summary["systems"]
     lines = [
@@ -72,7 +77,7 @@ def render_report(
         "",
     ]
     rows = []
-    for category in CATEGORIES:
+    for category in blocks[systems[0]]["accuracy"]["n_by_category"]:
         n = blocks[systems[0]]["accuracy"]["n_by_category"][category]
         rows.append(
             [f"{category} ({n})"]
@@ -117,7 +122,7 @@ def render_report(
             )
     lines += ["", "## Overige metrieken", "", *_table(["metriek", *systems], rows)]
 
-    if focus in results:
+    if focus in results and list_failures:
         failures = [r for r in results[focus] if not r.correct]
         lines += ["", f"## Fouten van `{focus}` ({len(failures)})", ""]
         for r in failures:
@@ -144,12 +149,13 @@ def write_chart(summary: dict[str, Any], out_dir: Path) -> Path:
     import matplotlib.pyplot as plt
 
     systems = list(summary["systems"])
-    labels = [*CATEGORIES, "overall"]
+    categories = list(summary["systems"][systems[0]]["accuracy"]["by_category"])
+    labels = [*categories, "overall"]
     width = 0.8 / max(len(systems), 1)
     fig, ax = plt.subplots(figsize=(12, 4.5))
     for i, name in enumerate(systems):
         accuracy = summary["systems"][name]["accuracy"]
-        values = [accuracy["by_category"][c] or 0.0 for c in CATEGORIES] + [
+        values = [accuracy["by_category"][c] or 0.0 for c in categories] + [
             accuracy["overall"] or 0.0
         ]
         positions = [x + (i - (len(systems) - 1) / 2) * width for x in range(len(labels))]

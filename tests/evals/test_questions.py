@@ -8,6 +8,8 @@ import re
 import pytest
 
 from evals.dataset import (
+    BLIND_PATH,
+    CALIBRATION_PATH,
     CATEGORIES,
     MIN_PER_CATEGORY,
     MIN_QUESTIONS,
@@ -163,3 +165,36 @@ def test_every_table_value_in_a_gold_answer_is_a_cell_of_its_cited_row():
                 assert any(values & cells for cells in cited), f"{q.id}: {group} not in its row"
                 checked += 1
     assert checked >= 25
+
+
+# -- the sets written blind to the code (blind, calibration) ---------------------------------
+_REGISTER_SETS = [BLIND_PATH, CALIBRATION_PATH]
+
+
+@pytest.mark.parametrize("path", _REGISTER_SETS, ids=lambda p: p.stem)
+def test_register_sets_are_well_formed(path):
+    questions = load_questions(path)
+    assert len({q.id for q in questions}) == len(questions)
+    for q in questions:
+        assert q.answerable is not None and q.route is None, q.id
+        for span in q.evidence:
+            assert REPORT.count(span) == 1, (q.id, span[:60])
+        if q.answerable:
+            assert q.must_contain and all(all(alt.strip() for alt in g) for g in q.must_contain)
+        else:
+            assert not q.must_contain and not q.evidence, q.id
+
+
+def test_blind_set_has_what_the_issue_asks_for():
+    questions = load_questions(BLIND_PATH)
+    counts = category_counts(questions)
+    council = [q for q in questions if q.category == "council"]
+    assert len(questions) >= 140
+    assert len(council) >= 35 and sum(q.multipart for q in council) >= len(council) // 2
+    claims = [q for q in questions if q.claim is not None]
+    assert len(claims) >= 10 and {q.claim for q in claims} == {True, False}
+    assert counts["citizen"] >= 30 and sum(q.language == "en" for q in questions) >= 8
+    assert counts["staff"] >= 20 and counts["followup"] >= 20
+    assert counts["table_calc"] >= 15 and counts["unanswerable"] >= 20
+    assert sum(q.paraphrase for q in questions if q.answerable) >= 20
+    assert all(q.history for q in questions if q.category == "followup")
