@@ -37,7 +37,7 @@ def _summary(samples: list[float]) -> dict[str, float]:
 def run() -> dict[str, Any]:
     """Time every route of the assistant over the evaluation questions."""
     from service.answer import build_assistant
-    from service.schemas import AskRequest
+    from service.web.schemas import AskRequest
     from service.settings import Settings
 
     began = time.perf_counter()

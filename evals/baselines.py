@@ -14,7 +14,7 @@ from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 from langchain_core.retrievers import BaseRetriever
 
-from service.schemas import AskRequest, AskResponse, Citation
+from service.web.schemas import AskRequest, AskResponse, Citation
 
 CHUNK_SIZE = 1000
 CHUNK_OVERLAP = 100

@@ -9,7 +9,7 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from service.schemas import Route, Turn
+from service.web.schemas import Route, Turn
 
 EVALS_DIR = Path(__file__).resolve().parent
 QUESTIONS_PATH = EVALS_DIR / "questions.jsonl"

@@ -12,7 +12,7 @@ from langchain_core.documents import Document
 
 from evals import metrics
 from evals.dataset import ALL_CATEGORIES, Question, evidence_offsets
-from service.schemas import AskRequest, AskResponse
+from service.web.schemas import AskRequest, AskResponse
 
 log = logging.getLogger(__name__)
 

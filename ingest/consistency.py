@@ -5,7 +5,7 @@ in the table it describes ("39 lopende casussen" where the table says 99), and p
 totals that are not the sum of their parts. Each finding cites both sources verbatim so a
 reader can check it, and table answers touching such a figure mention it.
 
-Number reading is shared with the service (`service.numbers`), so the report and the
+Number reading is shared with the service (`service.core.numbers`), so the report and the
 grounding check read "€ 3,4 mln." the same way.
 """
 
@@ -29,7 +29,7 @@ from ingest.tables import (
     total_column,
     validate_tables,
 )
-from service.numbers import extract_numbers, format_number, signed_sum
+from service.core.numbers import extract_numbers, format_number, signed_sum
 
 _SEP = " > "
 

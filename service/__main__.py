@@ -18,8 +18,8 @@ from pydantic import ValidationError
 from ingest.embed import ModelMissingError
 from ingest.store import IndexMissingError
 from service import logs, messages
-from service.errors import error_body, validation_message
-from service.schemas import AskRequest, AskResponse
+from service.web.errors import error_body, validation_message
+from service.web.schemas import AskRequest, AskResponse
 from service.settings import get_settings
 
 
@@ -110,7 +110,7 @@ def _ask(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from service.app import create_app
+    from service.web.app import create_app
 
     settings = get_settings()
     logs.configure()

@@ -16,12 +16,12 @@ from langchain_core.embeddings import Embeddings
 
 from ingest.parse import normalise
 from service import arithmetic, conversation, routing
-from service.abbreviations import explain, find_abbreviations
-from service.extract import Candidate, SentenceRanker, wanted_amount
-from service.grounding import enforce_grounding
+from service.answer.definitions import explain, find_abbreviations
+from service.answer.extract import Candidate, SentenceRanker, wanted_amount
+from service.answer.grounding import enforce_grounding
 from service.knowledge import Knowledge, SentenceUnit, load_knowledge
 from service.lexical import Lexicon, rewrite_phrases
-from service.messages import (
+from service.render.messages import (
     ABBREVIATION,
     DERIVED_YEAR,
     REFUSAL_ACTION,
@@ -37,8 +37,8 @@ from service.messages import (
     Language,
     say,
 )
-from service.retrieval import HybridRetriever, RetrievalMode
-from service.schemas import AskRequest, AskResponse, Citation
+from service.answer.retrieval import HybridRetriever, RetrievalMode
+from service.web.schemas import AskRequest, AskResponse, Citation
 from service.settings import Settings
 from service.tables import TableAnswerer
 
@@ -83,7 +83,7 @@ class Assistant:
         return self.knowledge.sources[document]
 
     def ask(self, request: AskRequest) -> AskResponse:
-        """Answer one question; no number leaves without its source (see `service.grounding`)."""
+        """Answer one question; no number leaves without its source (see `service.answer.grounding`)."""
         return enforce_grounding(self.compose(request), self.knowledge.sources)
 
     def compose(self, request: AskRequest) -> AskResponse:

@@ -20,11 +20,11 @@ from decimal import Decimal
 from typing import Literal, Protocol
 
 from service.conversation import detect_language
-from service.extract import REFERS_BACK
-from service.grounding import ungrounded_numbers
+from service.answer.extract import REFERS_BACK
+from service.answer.grounding import ungrounded_numbers
 from service.knowledge import SentenceUnit
 from service.lexical import EN_TO_NL, fold, is_stopword, stem
-from service.messages import (
+from service.render.messages import (
     CALCULATION,
     CALCULATION_MORE,
     CALCULATION_TEXT,
@@ -34,8 +34,8 @@ from service.messages import (
     Language,
     say,
 )
-from service.numbers import format_euro, format_number, format_percent, parse_nl_number
-from service.schemas import AskResponse, Citation
+from service.core.numbers import format_euro, format_number, format_percent, parse_nl_number
+from service.web.schemas import AskResponse, Citation
 
 log = logging.getLogger(__name__)
 

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from service.lexical import STOPWORDS_EN, STOPWORDS_NL, is_stopword, words
-from service.messages import Language
-from service.schemas import Turn
+from service.render.messages import Language
+from service.web.schemas import Turn
 
 # Words that point back at an earlier turn.
 _REFERENCES = frozenset(

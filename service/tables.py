@@ -4,7 +4,7 @@
 then tries the text route), a "refusal" when a table question asks for something the
 tables do not have (another year, an unlisted wijk, a monthly figure), and otherwise a
 "table" answer whose citations quote the source rows verbatim. Figures are written the
-Dutch way by `service.numbers`; money is shown in euros with the table's own figure
+Dutch way by `service.core.numbers`; money is shown in euros with the table's own figure
 (× € 1.000, with its sign) next to it. When an answer touches a figure the consistency
 check flagged, the answer follows the table and says so, citing both places.
 """
@@ -20,8 +20,8 @@ from typing import Literal
 from ingest.consistency import Discrepancy
 from ingest.table_store import TableStore
 from ingest.tables import OUTFLOW_COLUMNS, TOTAL, Table, TableCell, TableRow, total_column
-from service.numbers import format_euro, format_number, format_percent, percentage, signed_sum
-from service.schemas import AskResponse, Citation
+from service.core.numbers import format_euro, format_number, format_percent, percentage, signed_sum
+from service.web.schemas import AskResponse, Citation
 from service.table_query import CROSS_TOPIC, MONEY_TOPIC, QueryParser, TableQuery
 
 logger = logging.getLogger(__name__)

@@ -7,7 +7,7 @@ from langchain_core.documents import Document
 from evals.dataset import evidence_offsets, load_questions, load_report
 from evals.evaluate import evaluate_system, summarize
 from evals.gate import check_regression
-from service.schemas import AskRequest, AskResponse, Citation
+from service.web.schemas import AskRequest, AskResponse, Citation
 
 DOCUMENT = "Jaarrekening 2024 — Programma 5 Veiligheid"
 REPORT = load_report()

@@ -144,7 +144,7 @@ def _table_store():
 
 def test_every_table_value_in_a_gold_answer_is_a_cell_of_its_cited_row():
     """Gold figures of table questions come from the table store, not from memory."""
-    from service.numbers import parse_nl_number
+    from service.core.numbers import parse_nl_number
 
     source = load_report()
     rows = {

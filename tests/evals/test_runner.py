@@ -10,7 +10,7 @@ import evals.__main__ as runner
 from evals.baselines import CHUNK_SIZE, build_naive, split_report
 from evals.dataset import load_questions, load_report
 from evals.evaluate import evaluate_system
-from service.schemas import AskRequest
+from service.web.schemas import AskRequest
 from tests.conftest import FakeEmbeddings
 
 DOCUMENT = "Jaarrekening 2024 — Programma 5 Veiligheid"

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from ingest.pipeline import run_ingest
 from service.answer import build_assistant
-from service.app import create_app
+from service.web.app import create_app
 from service.settings import Settings
 from tests.conftest import FakeEmbeddings
 
@@ -136,9 +136,9 @@ def test_openapi_docs_are_served(client: TestClient) -> None:
 def test_logs_are_json_with_fields_and_without_the_question(client: TestClient) -> None:
     import json
 
-    from service.logs import JsonFormatter
+    from service.web.logs import JsonFormatter
 
-    record = logging.LogRecord("service.api", logging.INFO, "", 0, "answered", None, None)
+    record = logging.LogRecord("service.web.api", logging.INFO, "", 0, "answered", None, None)
     record.route = "text"
     line = json.loads(JsonFormatter().format(record))
     assert line["message"] == "answered" and line["route"] == "text"

@@ -15,10 +15,10 @@ from service.arithmetic import (
     answer_calculation,
     plan_calculation,
 )
-from service.grounding import ungrounded_numbers
+from service.answer.grounding import ungrounded_numbers
 from service.knowledge import SentenceUnit
 from service.lexical import fold, stem
-from service.schemas import AskResponse, Citation
+from service.web.schemas import AskResponse, Citation
 from tests.conftest import REPORT_NAME, model_available
 
 QUESTIONS = Path(__file__).resolve().parents[2] / "evals" / "questions.jsonl"
@@ -423,7 +423,7 @@ def assistant():  # type: ignore[no-untyped-def]
 @pytest.mark.skipif(not model_available(), reason="model not built: run `make model`")
 def test_multi_hop_text_questions_are_mostly_right(assistant, capsys) -> None:  # type: ignore[no-untyped-def]
     from evals.metrics import facts_present
-    from service.schemas import AskRequest
+    from service.web.schemas import AskRequest
 
     questions = [q for q in _eval_questions("multi_hop") if q["route"] == "text"]
     right = []

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from service.answer import Assistant, build_assistant
-from service.grounding import ungrounded_numbers
-from service.schemas import AskRequest
+from service.answer.grounding import ungrounded_numbers
+from service.web.schemas import AskRequest
 from service.settings import Settings
 from tests.conftest import model_available
 

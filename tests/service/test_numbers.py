@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from service.numbers import (
+from service.core.numbers import (
     extract_numbers,
     format_euro,
     format_number,

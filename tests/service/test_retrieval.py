@@ -7,7 +7,7 @@ from typing import Any
 from langchain_core.documents import Document
 from langchain_tests.integration_tests import RetrieversIntegrationTests
 
-from service.retrieval import HybridRetriever, rrf
+from service.answer.retrieval import HybridRetriever, rrf
 from tests.conftest import FakeEmbeddings
 
 PASSAGES = [

@@ -10,9 +10,9 @@ from ingest.consistency import find_discrepancies
 from ingest.parse import parse_document
 from ingest.table_store import TableStore
 from ingest.tables import TOTAL, Table, TableCell, TableRow, find_tables
-from service.grounding import ungrounded_numbers
-from service.numbers import extract_numbers, format_number
-from service.schemas import AskResponse
+from service.answer.grounding import ungrounded_numbers
+from service.core.numbers import extract_numbers, format_number
+from service.web.schemas import AskResponse
 from service.tables import TableAnswerer
 from tests.conftest import REPORT, REPORT_NAME
 

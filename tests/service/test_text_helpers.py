@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from service.abbreviations import explain, find_abbreviations
+from service.answer.definitions import explain, find_abbreviations
 from service.arithmetic import derive_earlier
 from service.conversation import detect_language, resolve_text_question
 from service.lexical import Lexicon, could_be_noun, rewrite_phrases
@@ -99,7 +99,7 @@ def test_a_factual_question_passes_the_rules() -> None:
 
 
 def test_which_questions_prefer_sentences_that_name_something_new() -> None:
-    from service.extract import _names_new
+    from service.answer.extract import _names_new
 
     question = "Welke instanties deden mee aan de controledagen?"
     named = "Ook hebben de Nederlandse Arbeidsinspectie, Douane en Stedin deelgenomen."

@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 
 from ingest.pipeline import run_ingest
 from service.answer import build_assistant
-from service.app import create_app
-from service.schemas import MAX_HISTORY_TURNS, MAX_QUESTION_CHARS
+from service.web.app import create_app
+from service.web.schemas import MAX_HISTORY_TURNS, MAX_QUESTION_CHARS
 from service.settings import Settings
 from tests.conftest import CORPUS, FakeEmbeddings
 

@@ -9,8 +9,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 
 from service.answer import Assistant
-from service.errors import ServiceUnavailable, error_body
-from service.schemas import AskRequest, AskResponse
+from service.web.errors import ServiceUnavailable, error_body
+from service.web.schemas import AskRequest, AskResponse
 from service.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)

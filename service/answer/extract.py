@@ -1,6 +1,6 @@
 """Extractive answers: which sentences of the report answer a question.
 
-The text route retrieves passages (`service.retrieval`); this module ranks the sentences
+The text route retrieves passages (`service.answer.retrieval`); this module ranks the sentences
 inside them and decides what to quote: the best sentence, the one it leans on, the one
 that completes it, or the list it introduces. Pure scoring, no model calls.
 """
@@ -13,11 +13,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from service import routing
+from service.answer.retrieval import Hit
 from service.knowledge import Knowledge, SentenceUnit
-from service.lexical import HEAD_PART, Lexicon
-from service.messages import Language
-from service.retrieval import Hit
+from service.lexicon.vocabulary import HEAD_PART, Vocabulary
+from service.understand.frame import Language, Part
 
 # Weights of the sentence score; set by measuring on evals/questions.jsonl.
 W_LEXICAL = 1.0
@@ -55,27 +54,7 @@ _INTRODUCES_LIST = re.compile(
 )
 CLOSE_SCORE = 0.02  # a runner-up this close to the best sentence is quoted too
 RUNNER_UP_LEXICAL = 0.5  # a runner-up giving the amount must share the best one's topic
-_ASKS_NUMBER = re.compile(
-    r"\b(hoeveel|aantal|hoe ?veel|hoe vaak|bedrag|percentage|procent|welk deel|how many|"
-    r"how much|how often|number of|amount|share|cijfer)\b",
-    re.IGNORECASE,
-)
-_ASKS_MONEY = re.compile(
-    r"\b(kost|kostte|kosten|gekost|bedrag|bedroeg|hoeveel geld|euro|uitgegeven|begroting|schade|"
-    r"cost|costs|spent|spend|budget|damage)\b",
-    re.IGNORECASE,
-)
-_ASKS_REASON = re.compile(
-    r"^\s*(waarom|hoe komt|wat is de (reden|oorzaak)|wanneer|wie|waar|why|when|who|where)\b",
-    re.IGNORECASE,
-)
-_ASKS_COUNT = re.compile(r"\b(hoeveel|how many|aantal|number of)\b", re.IGNORECASE)
-_ASKS_SHARE = re.compile(
-    r"\b(procent|percentage|deel|aandeel|share|percent|verhouding|ratio|cijfer|bedrag|"
-    r"hoeveel meer|hoeveel minder|how much)\b",
-    re.IGNORECASE,
-)
-_ASKS_PERCENT = re.compile(r"\b(procent|percentage|percent)\b|%", re.IGNORECASE)
+_PERCENT = re.compile(r"\b(procent|percentage|percent)\b|%", re.IGNORECASE)
 _PERCENT = re.compile(r"\d\s*%|\bprocent\b", re.IGNORECASE)
 _QUANTITY = re.compile(
     r"(?<![\d/])(?!(?:19|20)\d\d(?![\d.,]))\d[\d.,]*|\b(twee|drie|vier|vijf|zes|zeven|acht|negen|"
@@ -108,7 +87,7 @@ class SentenceRanker:
     and cues such as an asked-for amount or year.
     """
 
-    def __init__(self, knowledge: Knowledge, lexicon: Lexicon) -> None:
+    def __init__(self, knowledge: Knowledge, lexicon: Vocabulary) -> None:
         self.knowledge = knowledge
         self.lexicon = lexicon
         self._sentence_terms = [set(lexicon.terms(s.text)) for s in knowledge.sentences]
@@ -142,8 +121,11 @@ class SentenceRanker:
         wants: re.Pattern[str] | None = None,
         context: str = "",
         language: Language = "nl",
+        years: Sequence[int] = (),
+        wants_names: bool = False,
     ) -> list[Candidate]:
-        """Score the sentences inside the retrieved passages; `context` is a carried topic."""
+        """Score the sentences inside the retrieved passages; `context` is a carried topic,
+        `years` the years the question names, `wants_names` a who/where/which question."""
         # Words the report never uses are judged by `unknown_words`, not by coverage here.
         concepts = [
             (c, factor)
@@ -154,10 +136,7 @@ class SentenceRanker:
         weight = sum(factor * self._query_weight(c) for c, factor in concepts) or 1.0
         top = max((h.score for h in hits), default=1.0) or 1.0
         # A year the question names (other than the report's own) must be matched.
-        years = [
-            str(y) for y in routing.question_years(question) if y not in self.knowledge.report_years
-        ]
-        wants_names = bool(_ASKS_NAMES.match(question))
+        named_years = [str(y) for y in years if y not in self.knowledge.report_years]
         seen: dict[int, Candidate] = {}
         for hit in hits:
             for i in self._passage_sentences[hit.index]:
@@ -183,7 +162,7 @@ class SentenceRanker:
                     + W_LEXICAL * lexical
                     + W_PASSAGE * hit.score / top
                     + (W_NUMBER if has_amount else 0.0)
-                    + (W_YEAR if any(y in text for y in years) else 0.0)
+                    + (W_YEAR if any(y in text for y in named_years) else 0.0)
                     + (W_ANSWER_TYPE if wants_names and _names_new(text, question) else 0.0)
                 )
                 seen[i] = Candidate(i, score, lexical, dense)
@@ -204,6 +183,10 @@ class SentenceRanker:
         return max(
             (w * self._idf.get(t, 0.0) for t, w in concept.items() if t in terms), default=0.0
         )
+
+    def concept_weight(self, concept: dict[str, float]) -> float:
+        """How much a concept says, from 0 (in every sentence) to 1 (the rarest word)."""
+        return self._query_weight(concept) / self._max_idf if self._max_idf else 1.0
 
     def _query_weight(self, concept: dict[str, float]) -> float:
         """A concept's share of the question: the idf of the word itself.
@@ -315,30 +298,24 @@ class SentenceRanker:
         return mapping
 
 
-def wanted_amount(question: str) -> re.Pattern[str] | None:
-    """What an answer must contain when the question asks for an amount.
+def wanted_amount(part: Part) -> re.Pattern[str] | None:
+    """What a quoted answer must contain when the part asks for an amount.
 
-    Money for cost questions, a count (not a percentage) for "hoeveel …", any quantity
-    for other number questions. "Waarom daalt het aantal …" asks a reason, not an amount.
+    Money for cost questions, a percentage for "welk percentage", a count (not a
+    percentage) for "hoeveel …", any quantity for other amount questions; nothing for
+    "waarom …", "wie …" or a question that names an amount word without asking one.
     """
-    if _ASKS_REASON.match(question):
+    if part.asks != "amount":
         return None
-    if (_ASKS_MONEY.search(question) and _ASKS_NUMBER.search(question)) or re.search(
-        r"\b(wat|hoeveel) (kost|kostte|heeft .* gekost)", question, re.IGNORECASE
-    ):
-        return _MONEY
-    if _ASKS_PERCENT.search(question):
+    if part.amount == "percent":
         return _PERCENT
-    if _ASKS_COUNT.search(question) and not _ASKS_SHARE.search(question):
+    if part.amount == "money":
+        return _MONEY
+    if part.amount == "count" and part.operation not in ("share", "change"):
         return _COUNT
-    return _QUANTITY if _ASKS_NUMBER.search(question) else None
+    return _QUANTITY
 
 
-_ASKS_NAMES = re.compile(
-    r"^\s*(wie|waar|welke|wat voor|met wie|met welke|bij welke|in welke|who|where|which|"
-    r"what kind)\b",
-    re.IGNORECASE,
-)
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zà-ÿ]+(?:[- ][A-Z][a-zà-ÿ]+)*")
 
 

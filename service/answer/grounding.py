@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from service.numbers import extract_numbers
-from service.schemas import AskResponse
+from service.core.numbers import extract_numbers
+from service.web.schemas import AskResponse, Citation
 
 log = logging.getLogger(__name__)
 
@@ -33,18 +33,25 @@ def _close(value: Decimal, allowed: Iterable[Decimal]) -> bool:
     )
 
 
-def ungrounded_numbers(response: AskResponse) -> list[Decimal]:
-    """The numbers of an answer that no citation or shown calculation accounts for."""
+def ungrounded_numbers(answer: str, citations: Sequence[Citation]) -> list[Decimal]:
+    """The numbers of an answer that no citation or shown calculation accounts for.
+
+    A citation accounts for the numbers of its quote, its section, its report's title
+    and (for a table row) its readable view with the table's headers.
+    """
     allowed: set[Decimal] = set()
-    for citation in response.citations:
+    for citation in citations:
         allowed.update(extract_numbers(citation.quote))
         allowed.update(extract_numbers(citation.section))
-    allowed.update(Decimal(c.id) for c in response.citations)
+        allowed.update(extract_numbers(citation.title))
+        if citation.table_row:
+            allowed.update(extract_numbers(citation.table_row))
+    allowed.update(Decimal(c.id) for c in citations)
     # Results of shown calculations count once their operands are grounded.
     changed = True
     while changed:
         changed = False
-        for match in _CALCULATION.finditer(response.answer):
+        for match in _CALCULATION.finditer(answer):
             operands = extract_numbers(match.group(1))
             result = extract_numbers(match.group(3))
             grounded = result and operands and all(_close(o, allowed) for o in operands)
@@ -52,7 +59,7 @@ def ungrounded_numbers(response: AskResponse) -> list[Decimal]:
                 allowed.add(result[0])
                 changed = True
     return [
-        n for n in extract_numbers(response.answer) if not _close(n, allowed) and not _is_year(n)
+        n for n in extract_numbers(answer) if not _close(n, allowed) and not _is_year(n)
     ]
 
 
@@ -67,7 +74,7 @@ def enforce_grounding(response: AskResponse, sources: dict[str, str]) -> AskResp
         verbatim = sources.get(citation.document, "")[citation.start : citation.end]
         if verbatim != citation.quote:
             raise AssertionError(f"citation {citation.id} is not verbatim source text")
-    loose = ungrounded_numbers(response)
+    loose = ungrounded_numbers(response.answer, response.citations)
     if not loose:
         return response
     log.warning(

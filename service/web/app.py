@@ -15,8 +15,8 @@ from ingest.embed import ModelMissingError
 from ingest.store import IndexMissingError
 from service import messages
 from service.answer import Assistant, build_assistant
-from service.api import router
-from service.errors import install_error_handlers
+from service.web.api import router
+from service.web.errors import install_error_handlers
 from service.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)

@@ -7,7 +7,7 @@ rankings without having to calibrate their scores against each other.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -20,7 +20,7 @@ from langchain_core.embeddings import Embeddings
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, Field, PrivateAttr
 
-from service.lexical import Lexicon
+from service.lexicon.vocabulary import Vocabulary
 
 RetrievalMode = Literal["hybrid", "bm25", "dense"]
 
@@ -61,16 +61,16 @@ class HybridRetriever(BaseRetriever):
     candidates: int = Field(default=20, description="How deep each ranking is read before fusion.")
     rrf_k: int = 60
 
-    _lexicon: Lexicon = PrivateAttr()
+    _vocabulary: Vocabulary = PrivateAttr()
     _bm25: bm25s.BM25 = PrivateAttr()
     _positions: dict[str, int] = PrivateAttr()
 
     def model_post_init(self, context: Any, /) -> None:
         """Build the BM25 index, and an in-memory vector store when none was given."""
         texts = [d.page_content for d in self.passages]
-        self._lexicon = Lexicon(texts)
+        self._vocabulary = Vocabulary(texts)
         self._bm25 = bm25s.BM25()
-        self._bm25.index([self._lexicon.terms(t) or [""] for t in texts], show_progress=False)
+        self._bm25.index([self._vocabulary.terms(t) or [""] for t in texts], show_progress=False)
         self._positions = {str(d.id): i for i, d in enumerate(self.passages)}
         if self.store is None and self.mode != "bm25":
             from ingest.store import chroma_client, vector_store
@@ -79,41 +79,53 @@ class HybridRetriever(BaseRetriever):
             self.store.add_documents(self.passages, ids=[str(d.id) for d in self.passages])
 
     @property
-    def lexicon(self) -> Lexicon:
+    def vocabulary(self) -> Vocabulary:
         """The vocabulary of the passages (shared with the answerer)."""
-        return self._lexicon
+        return self._vocabulary
 
-    def bm25_ranking(self, query: str) -> list[int]:
+    def bm25_ranking(self, query: str, documents: Collection[str] | None = None) -> list[int]:
         """Passage indices by BM25 score, best first; passages without a match are left out."""
-        terms = self._lexicon.terms(query, query=True)
+        terms = self._vocabulary.terms(query, query=True)
         if not terms:
             return []
         scores = np.asarray(self._bm25.get_scores(terms))
-        order = np.argsort(-scores, kind="stable")[: self.candidates]
-        return [int(i) for i in order if scores[i] > 0]
+        order = np.argsort(-scores, kind="stable")
+        ranked = [int(i) for i in order if scores[i] > 0 and self._in(int(i), documents)]
+        return ranked[: self.candidates]
 
-    def dense_ranking(self, query_vector: Sequence[float] | np.ndarray) -> list[int]:
+    def dense_ranking(
+        self, query_vector: Sequence[float] | np.ndarray, documents: Collection[str] | None = None
+    ) -> list[int]:
         """Passage indices by cosine similarity to the question, best first."""
         assert self.store is not None
         vector = [float(x) for x in query_vector]
-        found = self.store.similarity_search_by_vector(vector, k=self.candidates)
+        where = None
+        if documents is not None:
+            chosen = sorted(documents)
+            where = {"document": chosen[0]} if len(chosen) == 1 else {"document": {"$in": chosen}}
+        found = self.store.similarity_search_by_vector(vector, k=self.candidates, filter=where)
         return [self._positions[str(d.id)] for d in found if str(d.id) in self._positions]
+
+    def _in(self, index: int, documents: Collection[str] | None) -> bool:
+        return documents is None or self.passages[index].metadata.get("document") in documents
 
     def search(
         self,
         query: str,
         k: int | None = None,
         query_vector: Sequence[float] | np.ndarray | None = None,
+        documents: Collection[str] | None = None,
     ) -> list[Hit]:
-        """The top `k` passages for a question, fused from the rankings `mode` selects."""
+        """The top `k` passages for a question, fused from the rankings `mode` selects;
+        `documents` keeps only passages of those reports."""
         k = self.k if k is None else k
-        bm25 = self.bm25_ranking(query) if self.mode != "dense" else []
+        bm25 = self.bm25_ranking(query, documents) if self.mode != "dense" else []
         dense: list[int] = []
         if self.mode != "bm25":
             vector = (
                 query_vector if query_vector is not None else self.embeddings.embed_query(query)
             )
-            dense = self.dense_ranking(vector)
+            dense = self.dense_ranking(vector, documents)
         fused = rrf([bm25, dense], self.rrf_k)
         bm25_rank = {item: r for r, item in enumerate(bm25, start=1)}
         dense_rank = {item: r for r, item in enumerate(dense, start=1)}

@@ -1,7 +1,7 @@
 """Structured logs: one JSON object per line, with the `extra` fields of each call.
 
 Nothing here adds the text of a question or a client address; callers log counts,
-routes and timings only (see `service.api`).
+routes and timings only (see `service.web.api`).
 """
 
 from __future__ import annotations

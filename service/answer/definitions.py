@@ -9,7 +9,9 @@ Only what the report explains is expanded; nothing is invented.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
 
 _ABBR = r"[A-Z]{2,6}"
 # "long form (ABBR)" and "ABBR (long form)"
@@ -76,3 +78,64 @@ def explain(quotes: str, abbreviations: dict[str, str], limit: int = 2) -> list[
         if re.search(rf"\b{abbr}\b", flat) and long_form.lower() not in flat.lower():
             out.append((abbr, long_form))
     return out[:limit]
+
+
+@dataclass(frozen=True)
+class Definition:
+    """A term the report defines, with the span of the sentence that defines it."""
+
+    term: str
+    meaning: str
+    document: str
+    start: int
+    end: int
+
+
+def find_definitions(
+    sources: dict[str, str], sentences: Sequence[SentenceLike]
+) -> dict[str, Definition]:
+    """Each abbreviation a report defines, with the first sentence (or heading) using it
+    next to its long form, so a definition answer can cite where the report says it."""
+    found: dict[str, Definition] = {}
+    for document, text in sources.items():
+        meanings = find_abbreviations([text])
+        for abbr, meaning in meanings.items():
+            if abbr in found:
+                continue
+            first = meaning.split()[0].lower()
+            for sentence in sentences:
+                flat = re.sub(r"\s+", " ", sentence.text).lower()
+                if sentence.document == document and abbr.lower() in flat and first in flat:
+                    found[abbr] = Definition(abbr, meaning, document, sentence.start, sentence.end)
+                    break
+            else:
+                at = text.find(f"({abbr})")
+                if at >= 0:
+                    start = text.rfind("\n", 0, at) + 1
+                    end = text.find("\n", at)
+                    end = len(text) if end < 0 else end
+                    found[abbr] = Definition(abbr, meaning, document, start, end)
+    return found
+
+
+class SentenceLike(Protocol):
+    """A sentence of a report with its document and offsets."""
+
+    @property
+    def document(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+
+
+def lookup(term: str, definitions: dict[str, Definition]) -> Definition | None:
+    """The definition of a term as asked ("hic", "PGA Jeugd" -> PGA), if the report gives one."""
+    words = re.findall(r"[\w-]+", term)
+    for word in words:
+        found = definitions.get(word.upper().strip("-"))
+        if found is not None:
+            return found
+    return None

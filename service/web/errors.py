@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service import messages
-from service.schemas import MAX_HISTORY_TURNS, MAX_QUESTION_CHARS
+from service.web.schemas import MAX_HISTORY_TURNS, MAX_QUESTION_CHARS
 
 log = logging.getLogger(__name__)
 

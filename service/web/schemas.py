@@ -38,14 +38,29 @@ class AskRequest(BaseModel):
 
 
 class Citation(BaseModel):
-    """A verbatim passage of a report: `quote == source[start:end]`."""
+    """A verbatim passage of a report: `quote == source[start:end]` of document `document`.
+
+    `title` names the report for people; `table_row` is set for a cited table row: the
+    row as it reads with its table's title and column headers ("Tabel 5.1 … — Meerzicht:
+    Koop Lopende casuïstiek 4, …"), since a bare row of figures means little on its own.
+    """
 
     id: int
     document: str
+    title: str = ""
     section: str
     quote: str
     start: int
     end: int
+    table_row: str | None = None
+
+
+class PartSummary(BaseModel):
+    """One part of a question with several parts: how it was read and how it went."""
+
+    question: str
+    route: Route
+    answered: bool
 
 
 class AskResponse(BaseModel):
@@ -56,3 +71,4 @@ class AskResponse(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     resolved_question: str | None = None
     language: Literal["nl", "en"] = "nl"
+    parts: list[PartSummary] = Field(default_factory=list)

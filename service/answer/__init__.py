@@ -1,0 +1,1 @@
+"""Answering: every route that turns a part of a question into a cited answer."""

@@ -1,0 +1,148 @@
+"""Claim checks: "Klopt het dat X?" answered "Ja" or "Nee" with the report's own figure.
+
+The claim's statement is answered like a question (tables first, then the text); the
+figures the answer states are compared with the figures the claim states, at the
+claim's own precision ("17,4 miljoen" agrees with € 17.4xx.xxx, not with 17.912 × €
+1.000), and a stated direction ("gedaald") with the change the report shows. Where the
+report gives two different figures for the same thing, the answer says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from service.answer.result import PartAnswer, StatedFigure
+from service.core.text import fold, words
+from service.lexicon import lexicon
+from service.render.messages import (
+    CLAIM_CONTRADICTS,
+    CLAIM_FALSE,
+    CLAIM_NOT_STATED,
+    CLAIM_REPORT_SAYS,
+    CLAIM_TRUE,
+    CLAIM_UNKNOWN,
+    say,
+)
+from service.understand.frame import Claim, Language, Part
+
+SUPPORTED_TERMS = 0.75  # share of the claim's words the quoted sentence must hold for a "ja"
+
+
+def _precision(value: Decimal) -> Decimal:
+    """Half a unit of the last digit the claim states: 17,4 mln -> 50.000; 89 -> 0.5."""
+    exponent = value.normalize().as_tuple().exponent
+    step = Decimal(1).scaleb(int(exponent)) if isinstance(exponent, int) else Decimal(1)
+    return step / 2
+
+
+def _agrees(claimed: Decimal, stated: Decimal) -> bool:
+    """Equal at the claim's precision, also when one is in thousands of euros."""
+    tolerance = _precision(claimed)
+    return any(
+        abs(abs(claimed) - abs(stated) * scale) <= tolerance
+        for scale in (Decimal(1), Decimal(1000), Decimal("0.001"))
+    )
+
+
+def _direction_of(figures: Sequence[StatedFigure]) -> str | None:
+    """Up or down between the earliest and latest year the figures are about."""
+    dated = sorted((f for f in figures if f.year is not None), key=lambda f: f.year or 0)
+    if len(dated) < 2 or dated[0].year == dated[-1].year:
+        return None
+    first, last = dated[0].value, dated[-1].value
+    if first == last:
+        return None
+    return "up" if last > first else "down"
+
+
+def _direction_in_quotes(answer: PartAnswer) -> str | None:
+    """The direction the quoted sentences state in words ("is gestegen", "daling")."""
+    found = {
+        m.value
+        for c in answer.citations
+        for m in lexicon().directions.find(" ".join(words(c.quote)))
+    }
+    return found.pop() if len(found) == 1 else None
+
+
+def _supports(claim: Claim, answer: PartAnswer) -> bool:
+    """Whether the quoted text holds the claim's words (names, nouns, figures)."""
+    quoted = " ".join(fold(c.quote) for c in answer.citations)
+    quoted_words = set(words(quoted))
+    content = [
+        w for w in words(claim.statement) if not lexicon().is_function_word(w) and len(w) > 2
+    ]
+    if not content:
+        return False
+    held = sum(1 for w in content if w in quoted_words or any(q.startswith(w[:5]) for q in quoted_words))
+    return held / len(content) >= SUPPORTED_TERMS
+
+
+def check(
+    part: Part,
+    answers: Sequence[PartAnswer],
+    language: Language,
+    contradictions: Sequence[str] = (),
+) -> PartAnswer:
+    """The verdict on a claim, given the answers the tables and the text gave to it.
+
+    `contradictions` are the report's own discrepancies about the figures used.
+    """
+    claim = part.claim or Claim(part.asked)
+    found = [a for a in answers if a.answered]
+    if not found:
+        return PartAnswer("refusal", say(CLAIM_UNKNOWN, language), answered=False)
+    evidence = found[0]
+    figures = [f for a in found for f in a.figures]
+    verdict: bool | None = None
+    if claim.figures:
+        matched = all(any(_agrees(c, f.value) for f in figures) for c in claim.figures)
+        verdict = matched and bool(figures)
+        if verdict:
+            evidence = next(
+                (a for a in found if any(_agrees(c, f.value) for f in a.figures for c in claim.figures)),
+                evidence,
+            )
+    if claim.direction is not None and verdict is not False:
+        shown = _direction_of(figures) or next(
+            (d for a in found if (d := _direction_in_quotes(a))), None
+        )
+        if shown is not None:
+            verdict = shown == claim.direction
+    if verdict is None:
+        verdict = _supports(claim, evidence)
+        lead = CLAIM_TRUE if verdict else CLAIM_NOT_STATED
+    else:
+        lead = CLAIM_TRUE if verdict else CLAIM_FALSE
+    body = f"{say(lead, language)} {evidence.body}"
+    if contradictions:
+        body += " " + say(CLAIM_CONTRADICTS, language, detail=" ".join(contradictions))
+    elif len(found) > 1 and not verdict:
+        other = found[1]
+        body += f" {say(CLAIM_REPORT_SAYS, language)} {other.body}"
+        return _merge(evidence, other, body)
+    return PartAnswer(
+        evidence.route,
+        body,
+        evidence.citations,
+        figures=evidence.figures,
+        documents=evidence.documents,
+    )
+
+
+def _merge(first: PartAnswer, second: PartAnswer, body: str) -> PartAnswer:
+    """Both answers' citations under one body, the second's markers renumbered."""
+    offset = len(first.citations)
+    renumbered = [c.model_copy(update={"id": c.id + offset}) for c in second.citations]
+    second_body = second.body
+    for c in reversed(second.citations):
+        second_body = second_body.replace(f"[{c.id}]", f"[{c.id + offset}]")
+    body = body.replace(second.body, second_body)
+    return PartAnswer(
+        first.route,
+        body,
+        [*first.citations, *renumbered],
+        figures=[*first.figures, *second.figures],
+        documents=tuple(dict.fromkeys((*first.documents, *second.documents))),
+    )

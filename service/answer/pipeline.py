@@ -1,0 +1,253 @@
+"""The assistant: understand a question, answer each part by the route that fits, compose.
+
+    question + history ──understand──▶ Frame(parts, scope, language, refusal)
+    each part ──scope──▶ reports to use ──route──▶ PartAnswer (table | calculation | text)
+    answers ──render──▶ AskResponse, every number checked against its sources (grounding)
+
+No language model: the text route quotes the report's own sentences and the table route
+computes from table cells, both citing verbatim spans, so the same question always gets
+the same answer.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import replace
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from service.answer import calculate, claims
+from service.answer.definitions import Definition, find_definitions, lookup
+from service.answer.extract import SentenceRanker, wanted_amount
+from service.answer.grounding import enforce_grounding
+from service.answer.result import PartAnswer, make_citation
+from service.answer.retrieval import HybridRetriever, RetrievalMode
+from service.answer.scope import Corpus
+from service.answer.tables import TableAnswerer
+from service.answer.text import TextAnswerer
+from service.knowledge import Knowledge, SentenceUnit, load_knowledge
+from service.render import refusals
+from service.render.compose import respond
+from service.render.messages import ABBREVIATION, FOUND_ELSEWHERE, SOURCE_NOTE, say
+from service.settings import Settings
+from service.understand.frame import Frame, Language, Part
+from service.understand.parse import read_part, understand
+from service.web.schemas import AskRequest, AskResponse, Citation
+
+log = logging.getLogger(__name__)
+
+
+class Assistant:
+    """Answers questions about the indexed reports; the API, CLI and evals all call `ask`."""
+
+    def __init__(
+        self,
+        knowledge: Knowledge,
+        embeddings: Embeddings,
+        settings: Settings,
+        retrieval_mode: RetrievalMode = "hybrid",
+    ) -> None:
+        self.knowledge = knowledge
+        self.embeddings = embeddings
+        self.settings = settings
+        self.corpus = Corpus.from_metadata(
+            knowledge.documents, knowledge.sources, settings.default_municipality
+        )
+        self.retriever = HybridRetriever(
+            passages=knowledge.passages,
+            embeddings=embeddings,
+            store=knowledge.chunk_store,
+            k=settings.retrieval_k,
+            mode=retrieval_mode,
+            rrf_k=settings.rrf_k,
+        )
+        self.ranker = SentenceRanker(knowledge, self.retriever.vocabulary)
+        self.definitions = find_definitions(knowledge.sources, knowledge.sentences)
+        abbreviations = {term: d.meaning for term, d in self.definitions.items()}
+        self.text = TextAnswerer(
+            knowledge,
+            embeddings,
+            self.retriever,
+            self.ranker,
+            self.corpus,
+            abbreviations,
+            settings.retrieval_k,
+        )
+        self.tables = TableAnswerer(
+            knowledge.tables,
+            self.corpus,
+            self.retriever.vocabulary,
+            knowledge.sources,
+            knowledge.discrepancies,
+            self.ranker.concept_weight,
+        )
+        self.topics = refusals.topics_by_document(knowledge.sentences)
+
+    # -- the public face ------------------------------------------------------------------
+
+    def source(self, document: str) -> str:
+        """The unedited text of a document, which every citation's offsets point into."""
+        return self.knowledge.sources[document]
+
+    def understand(self, request: AskRequest) -> Frame:
+        """The question of a request, read into a frame (with its history)."""
+        history = [t.content for t in request.history if t.role == "user" and t.content.strip()]
+        return understand(request.question.strip(), history, self.corpus.facts())
+
+    def ask(self, request: AskRequest) -> AskResponse:
+        """Answer one question; no number leaves without its source (see `grounding`)."""
+        frame = self.understand(request)
+        return enforce_grounding(self.compose(frame), self.knowledge.sources, frame.question)
+
+    def compose(self, frame: Frame) -> AskResponse:
+        """The answer as the routes compose it, before the grounding check."""
+        if frame.refusal is not None:
+            return refusals.whole(frame, self.corpus, self.topics)
+        answers = [self.answer_part(frame, part) for part in frame.parts]
+        return respond(frame, answers)
+
+    # -- one part -------------------------------------------------------------------------
+
+    def answer_part(self, frame: Frame, part: Part) -> PartAnswer:
+        """One part, from the reports it is scoped to (or, unnamed, any report that has it)."""
+        language = frame.language
+        scope = frame.scope
+        if scope.elsewhere and not scope.municipalities:
+            found = self.route(part, tuple(self.corpus.documents), language, scope.elsewhere)
+            if found is not None and found.answered:
+                return found
+            return refusals.other_municipality(scope.elsewhere[0], self.corpus, language)
+        selection = self.corpus.select(scope, part)
+        if selection.missing_year is not None:
+            return refusals.year(selection.missing_year, selection.documents, self.corpus, language)
+        answer = self.route(part, selection.documents, language)
+        if answer is None and not selection.named:
+            others = self.corpus.others(selection.documents)
+            found = self.route(part, others, language) if others else None
+            if found is not None and found.answered:
+                note = say(
+                    FOUND_ELSEWHERE,
+                    language,
+                    default=self.corpus.label(selection.documents[0]),
+                    report=self.corpus.label(found.documents[0]) if found.documents else "",
+                )
+                found.body = f"{note} {found.body}"
+                return found
+        if answer is None:
+            return refusals.not_covered(
+                selection.documents, self.corpus, self.topics, language, len(frame.parts) > 1
+            )
+        if len(self.corpus.documents) > 1 and not selection.named and answer.documents:
+            labels = ", ".join(self.corpus.label(d) for d in answer.documents)
+            answer.body += " " + say(SOURCE_NOTE, language, report=labels)
+        return answer
+
+    def route(
+        self,
+        part: Part,
+        documents: Sequence[str],
+        language: Language,
+        elsewhere: Sequence[str] = (),
+    ) -> PartAnswer | None:
+        """The route that fits the part, in order: claim, definition, table, calculation,
+        text. None when nothing in these reports answers it."""
+        if part.kind == "claim":
+            return self._claim(part, documents, language)
+        if part.kind == "definition":
+            defined = self._definition(part, documents, language)
+            if defined is not None:
+                return defined
+        if not elsewhere:
+            table = self.tables.answer(part, documents, language)
+            if table is not None:
+                return table
+        if part.calculation is not None and not part.carried and not elsewhere:
+            finder = _Finder(self, documents)
+            calculated = calculate.answer_calculation(part.asked, part.calculation, finder, language)
+            if calculated is not None:
+                return calculated
+        return self.text.answer(part, documents, language, elsewhere)
+
+    def _claim(self, part: Part, documents: Sequence[str], language: Language) -> PartAnswer:
+        """Check a claim against what the tables and the text say about its statement."""
+        statement = read_part(part.claim.statement if part.claim else part.asked, language=language)
+        probe = replace(statement, carried=part.carried, previous=part.previous)
+        answers = []
+        table = self.tables.answer(probe, documents, language)
+        if table is not None and table.answered:
+            answers.append(table)
+        text = self.text.answer(probe, documents, language)
+        if text is not None and text.answered:
+            answers.append(text)
+        contradictions = self.tables.contradictions(table) if table is not None else []
+        return claims.check(part, answers, language, contradictions)
+
+    def _definition(
+        self, part: Part, documents: Sequence[str], language: Language
+    ) -> PartAnswer | None:
+        """ "Wat betekent HIC?": the report's own definition, cited where it gives it."""
+        from service.understand.parse import definition_subject
+
+        found: Definition | None = lookup(definition_subject(part.asked), self.definitions)
+        if found is None or found.document not in documents:
+            return None
+        citation = make_citation(
+            1,
+            found.document,
+            self.corpus.label(found.document),
+            _section_at(self.knowledge.sentences, found.document, found.start),
+            self.knowledge.sources[found.document],
+            found.start,
+            found.end,
+        )
+        text = say(ABBREVIATION, language, abbr=found.term, meaning=found.meaning)
+        return PartAnswer("text", f"{text} [1]", [citation], documents=(found.document,))
+
+
+class _Finder:
+    """Sentence search within some reports, for the calculation route."""
+
+    def __init__(self, assistant: Assistant, documents: Sequence[str]) -> None:
+        self.assistant = assistant
+        self.documents = documents
+
+    def find_sentences(self, query: str, k: int) -> list[tuple[SentenceUnit, float]]:
+        """The sentences that best match a query, with their scores (best first)."""
+        a = self.assistant
+        vector = np.asarray(a.embeddings.embed_query(query), dtype=np.float32)
+        hits = a.retriever.search(
+            query, k=a.settings.retrieval_k, query_vector=vector, documents=self.documents
+        )
+        ranked = a.ranker.rank(query, vector, hits, wanted_amount(read_part(query)))[:k]
+        return [(a.knowledge.sentences[c.index], c.score) for c in ranked]
+
+    def cite(self, number: int, unit: SentenceUnit) -> Citation:
+        """A citation of one sentence, quoted verbatim from its source."""
+        return self.assistant.text.cite(number, unit.start, unit.end, unit)
+
+
+def _section_at(sentences: Sequence[SentenceUnit], document: str, offset: int) -> str:
+    """The section of the sentence at or before an offset of a report."""
+    section = ""
+    for s in sentences:
+        if s.document == document and s.start <= offset:
+            section = s.section
+    return section
+
+
+def build_assistant(
+    settings: Settings,
+    retrieval_mode: RetrievalMode = "hybrid",
+    embeddings: Embeddings | None = None,
+) -> Assistant:
+    """Load the model and the current index build; the one way every entry point starts."""
+    from ingest.embed import load_embeddings
+
+    embeddings = embeddings or load_embeddings(settings)
+    knowledge = load_knowledge(settings.index_dir, embeddings)
+    log.info(
+        "index loaded", extra={"build_id": knowledge.build_id, "passages": len(knowledge.passages)}
+    )
+    return Assistant(knowledge, embeddings, settings, retrieval_mode)

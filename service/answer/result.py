@@ -1,0 +1,63 @@
+"""What an answering route hands back for one part of a question."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from service.web.schemas import Citation, Route
+
+
+@dataclass(frozen=True)
+class StatedFigure:
+    """A figure an answer states, kept so a claim can be checked against it.
+
+    `unit` is "euro", "percent", "score", "count" or ""; `year` the year it is about.
+    """
+
+    value: Decimal
+    unit: str = ""
+    year: int | None = None
+    label: str = ""
+
+
+@dataclass
+class PartAnswer:
+    """One part answered: its sentences (with [n] markers counting its own citations from
+    1), the citations, and the figures it states. `answered` is False when the report
+    does not answer the part; `body` then says so."""
+
+    route: Route
+    body: str
+    citations: list[Citation] = field(default_factory=list)
+    figures: list[StatedFigure] = field(default_factory=list)
+    answered: bool = True
+    documents: tuple[str, ...] = ()  # the reports the answer comes from
+
+    @property
+    def refused(self) -> bool:
+        """True when nothing of the part was answered."""
+        return not self.answered
+
+
+def make_citation(
+    number: int,
+    document: str,
+    title: str,
+    section: str,
+    source: str,
+    start: int,
+    end: int,
+    table_row: str | None = None,
+) -> Citation:
+    """A citation of `source[start:end]`, verbatim by construction."""
+    return Citation(
+        id=number,
+        document=document,
+        title=title,
+        section=section,
+        quote=source[start:end],
+        start=start,
+        end=end,
+        table_row=table_row,
+    )

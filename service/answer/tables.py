@@ -1,0 +1,157 @@
+"""The table route: a part answered from table cells, deterministically, the sum shown.
+
+`table_match` finds the table and the rows and columns the part names; this module
+fills in what the part leaves open from the table's own structure and computes what the
+part's operation asks (`table_ops`). Unlike figures (a total and its own part) are never
+added. Every row used is cited verbatim, with a readable view of the row.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+
+from ingest.consistency import Discrepancy
+from ingest.tables.model import Table, row_view
+from ingest.tables.store import TableStore
+from service.answer.result import PartAnswer, StatedFigure, make_citation
+from service.answer.scope import Corpus
+from service.answer.table_match import Concept, TableView, asked_concepts, match
+from service.answer.table_ops import Reading
+from service.core.text import fold
+from service.lexicon.vocabulary import Vocabulary
+from service.render import tables as text
+from service.render.messages import RESTATED, join_words, say
+from service.understand.frame import Language, Part
+from service.web.schemas import Citation
+
+# Questions asking who or where, or for kinds of things ("welke kosten"), are not for tables.
+TABLE_ASKS = frozenset({"amount", "what", "keywords", "yesno", "which"})
+
+
+class TableAnswerer:
+    """Answers parts from the tables of the reports in scope."""
+
+    def __init__(
+        self,
+        store: TableStore,
+        corpus: Corpus,
+        vocabulary: Vocabulary,
+        sources: Mapping[str, str],
+        discrepancies: Sequence[Discrepancy] = (),
+        weight: Callable[[Concept], float] = lambda _c: 1.0,
+    ) -> None:
+        self.corpus = corpus
+        self.vocabulary = vocabulary
+        self.sources = sources
+        self.weight = weight
+        self.discrepancies = list(discrepancies)
+        self.views = [TableView.of(t, lambda s: set(vocabulary.terms(s))) for t in store.tables]
+
+    def answer(self, part: Part, documents: Sequence[str], language: Language) -> PartAnswer | None:
+        """The table answer to a part, a refusal naming what the table lacks, or None when
+        the part is not a question for these tables."""
+        if part.asks not in TABLE_ASKS and part.kind != "reason":
+            return None
+        if part.asks == "which" and part.kind == "fact":
+            return None
+        views = [v for v in self.views if v.table.document in documents]
+        asked = asked_concepts(part, self.vocabulary, self.weight)
+        if not asked.own and not asked.carried:
+            return None
+        found = match(asked, views)
+        if found is None:
+            return None
+        table = found.view.table
+        if found.missing and not found.rows:
+            what = join_words(list(found.missing), language)
+            body = text.say("no_label", language, title=table.title, what=what)
+            return PartAnswer("refusal", body, answered=False, documents=(table.document,))
+        reading = Reading(found, part, asked, self.corpus, language)
+        lines = reading.lines()
+        if isinstance(lines, str):
+            return PartAnswer("refusal", lines, answered=False, documents=(table.document,))
+        if not lines:
+            return None
+        lines += self._restatements(table, reading.figures, language)
+        head = text.say("source", language, title=table.title)
+        return PartAnswer(
+            "table",
+            " ".join([head, *lines]),
+            self._citations(table, reading.spans),
+            figures=reading.figures,
+            documents=(table.document,),
+        )
+
+    def contradictions(self, answer: PartAnswer | None) -> list[str]:
+        """What the report's consistency check says about the rows an answer cites."""
+        if answer is None:
+            return []
+        cited = [(c.document, c.start, c.end) for c in answer.citations]
+        out = []
+        for d in self.discrepancies:
+            touched = any(
+                doc == d.document and s.start < end and start < s.end
+                for s in d.spans
+                for doc, start, end in cited
+            )
+            if touched and d.explanation not in out:
+                out.append(d.explanation)
+        return out
+
+    def _citations(self, table: Table, spans: Sequence[tuple[int, int, int | None]]) -> list[Citation]:
+        """The cited rows (with their readable view) and notes, numbered in order of use."""
+        out = []
+        for number, (start, end, row) in enumerate(spans, start=1):
+            out.append(
+                make_citation(
+                    number,
+                    table.document,
+                    self.corpus.label(table.document),
+                    table.citation_section,
+                    self.sources[table.document],
+                    start,
+                    end,
+                    table_row=row_view(table, table.rows[row]) if row is not None else None,
+                )
+            )
+        return out
+
+    def _restatements(
+        self, table: Table, figures: Sequence[StatedFigure], language: Language
+    ) -> list[str]:
+        """Where another report of the same municipality gives another figure for the same
+        row and year ("De realisatie over 2024 is aangepast"), say so."""
+        own = self.corpus.documents.get(table.document)
+        if own is None or len(figures) != 1 or figures[0].year is None:
+            return []
+        figure = figures[0]
+        notes = []
+        for view in self.views:
+            other = view.table
+            info = self.corpus.documents.get(other.document)
+            if other.document == table.document or info is None:
+                continue
+            if info.municipality != own.municipality or _title_key(other) != _title_key(table):
+                continue
+            for row in other.rows:
+                if fold(row.label) != fold(figure.label.split(",")[0]):
+                    continue
+                for column, cell in zip(other.columns, row.cells, strict=True):
+                    if column.year == figure.year and cell is not None and cell.value is not None:
+                        if cell.value != figure.value:
+                            notes.append(
+                                say(
+                                    RESTATED,
+                                    language,
+                                    other=self.corpus.label(other.document),
+                                    year=str(figure.year),
+                                    value=cell.raw,
+                                )
+                            )
+        return notes
+
+
+def _title_key(table: Table) -> str:
+    """A table's title without years, to recognise the same table in another year's report."""
+    return re.sub(r"[\d\s()]+", " ", fold(table.title)).strip()

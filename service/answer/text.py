@@ -1,0 +1,181 @@
+"""The text route: a part answered with the report's own sentences, quoted verbatim.
+
+Retrieval (`retrieval`) finds the passages of the reports in scope, the sentence ranker
+(`extract`) picks what to quote, and this module decides whether that answers the part:
+the best sentence must be supported (words and meaning), must give the amount asked
+for, must name a place or year the part names. Whatever fails is said honestly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from service.answer import calculate
+from service.answer.definitions import explain
+from service.answer.extract import Candidate, SentenceRanker, wanted_amount
+from service.answer.result import PartAnswer, StatedFigure, make_citation
+from service.answer.retrieval import HybridRetriever
+from service.answer.scope import Corpus
+from service.core.numbers import extract_numbers
+from service.core.text import fold, squash
+from service.knowledge import Knowledge, SentenceUnit
+from service.lexicon.vocabulary import rewrite_phrases
+from service.render.messages import (
+    ABBREVIATION,
+    DERIVED_YEAR,
+    REFUSAL_NO_AMOUNT,
+    REFUSAL_YEAR_NOT_STATED,
+    TEXT_LEAD,
+    say,
+)
+from service.understand.frame import Language, Part
+from service.web.schemas import Citation
+
+PLACE_LEXICAL = 0.5  # a sentence about another place must be mostly about the question too
+
+
+class TextAnswerer:
+    """Quotes the sentences that answer a part, from the reports it is scoped to."""
+
+    def __init__(
+        self,
+        knowledge: Knowledge,
+        embeddings: Embeddings,
+        retriever: HybridRetriever,
+        ranker: SentenceRanker,
+        corpus: Corpus,
+        abbreviations: dict[str, str],
+        k: int,
+    ) -> None:
+        self.knowledge = knowledge
+        self.embeddings = embeddings
+        self.retriever = retriever
+        self.ranker = ranker
+        self.corpus = corpus
+        self.abbreviations = abbreviations
+        self.k = k
+
+    def candidates(
+        self, part: Part, documents: Sequence[str], language: Language
+    ) -> tuple[list[Candidate], np.ndarray]:
+        """The report sentences that best match a part, best first, and the query vector."""
+        context = " ".join(part.carried)
+        query = f"{part.asked} {context}".strip()
+        vector = np.asarray(self.embeddings.embed_query(rewrite_phrases(query)), dtype=np.float32)
+        hits = self.retriever.search(query, k=self.k, query_vector=vector, documents=documents)
+        wants = wanted_amount(part) or (wanted_amount(part.previous) if part.previous else None)
+        ranked = self.ranker.rank(
+            part.asked,
+            vector,
+            hits,
+            wants,
+            context=context,
+            language=language,
+            years=part.years,
+            wants_names=part.asks in ("who", "where", "which"),
+        )
+        return ranked, vector
+
+    def find(self, part: Part, documents: Sequence[str], k: int = 5) -> list[SentenceUnit]:
+        """The sentences that best answer a part, for routes that read figures from them."""
+        ranked, _ = self.candidates(part, documents, "nl")
+        return [self.knowledge.sentences[c.index] for c in ranked[:k]]
+
+    def answer(
+        self,
+        part: Part,
+        documents: Sequence[str],
+        language: Language,
+        elsewhere: Sequence[str] = (),
+    ) -> PartAnswer | None:
+        """The quoted answer, a refusal that says what is missing, or None when nothing in
+        these reports answers the part."""
+        ranked, _ = self.candidates(part, documents, language)
+        if not ranked or not self.ranker.answerable(part.asked, ranked[0], language):
+            return None
+        best = self.knowledge.sentences[ranked[0].index]
+        for place in elsewhere:
+            if fold(place) not in fold(best.text) or ranked[0].lexical < PLACE_LEXICAL:
+                return None
+        wants = wanted_amount(part) or (wanted_amount(part.previous) if part.previous else None)
+        document = self.knowledge.documents.get(best.document)
+        own_year = document.year if document else None
+        other_years = [y for y in part.years if y != own_year]
+        units = self.ranker.units(ranked, wants, [str(y) for y in other_years])
+        citations = [self.cite(i + 1, start, end, unit) for i, (start, end, unit) in enumerate(units)]
+        quoted = " ".join(c.quote for c in citations)
+        if other_years and part.operation not in ("change", "diff"):
+            derived = self._derive_year(other_years[0], ranked, language)
+            if derived is not None:
+                return derived
+        missing = next((y for y in other_years if str(y) not in quoted), None)
+        if missing is not None:
+            report = self.corpus.label(best.document)
+            text = say(REFUSAL_YEAR_NOT_STATED, language, report=report, year=str(missing))
+            return PartAnswer("refusal", text, answered=False, documents=(best.document,))
+        if wants is not None and not wants.search(quoted):
+            # Show what the report does say, but do not pretend it answers "how many".
+            body = " ".join(f"{squash(c.quote)} [{c.id}]" for c in citations[:1])
+            return PartAnswer(
+                "refusal",
+                f"{say(REFUSAL_NO_AMOUNT, language)} {body}",
+                citations[:1],
+                answered=False,
+                documents=(best.document,),
+            )
+        body = " ".join(f"{squash(c.quote)} [{c.id}]" for c in citations)
+        for abbr, long_form in explain(quoted, self.abbreviations):
+            body += " " + say(ABBREVIATION, language, abbr=abbr, meaning=long_form)
+        figures = [StatedFigure(v) for v in extract_numbers(quoted)]
+        return PartAnswer(
+            "text",
+            f"{say(TEXT_LEAD, language)} {body}",
+            citations,
+            figures=figures,
+            documents=tuple(dict.fromkeys(c.document for c in citations)),
+        )
+
+    def cite(self, number: int, start: int, end: int, unit: SentenceUnit) -> Citation:
+        """A citation of a span of one report, with the report's title."""
+        return make_citation(
+            number,
+            unit.document,
+            self.corpus.label(unit.document),
+            unit.section,
+            self.knowledge.sources[unit.document],
+            start,
+            end,
+        )
+
+    def _derive_year(
+        self, year: int, candidates: list[Candidate], language: Language
+    ) -> PartAnswer | None:
+        """An earlier year's figure the report gives as a change ("35 meer dan in 2023")."""
+        sentences = self.knowledge.sentences
+        stated = any(
+            str(year) in (amount.year or "")
+            for cand in candidates[:3]
+            for amount in calculate.amounts(sentences[cand.index].text)
+        )
+        if stated:  # "… jaarwisseling 2023/2024 507 vouchers": the report gives it directly
+            return None
+        i = candidates[0].index
+        for a, b in ((i, i), (i - 1, i), (i, i + 1)):
+            if a < 0 or b >= len(sentences) or sentences[a].section != sentences[b].section:
+                continue
+            found = calculate.derive_earlier(year, sentences[a].text, sentences[b].text)
+            if found is None:
+                continue
+            citation = self.cite(1, sentences[a].start, sentences[b].end, sentences[b])
+            text = say(DERIVED_YEAR, language, year=str(year), calculation=found.calculation())
+            return PartAnswer(
+                "text",
+                f"{text} [1]",
+                [citation],
+                figures=[StatedFigure(found.result, year=year)],
+                documents=(citation.document,),
+            )
+        return None

@@ -1,0 +1,1 @@
+"""Text and number basics every other part of the service builds on."""

@@ -1,0 +1,1 @@
+"""Every sentence a user reads, in Dutch (B1) and English."""

@@ -1,0 +1,1 @@
+"""Question understanding: a question and its history, read once into a `Frame`."""

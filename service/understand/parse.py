@@ -1,0 +1,374 @@
+"""Read a question (and the turns before it) into a `Frame`.
+
+The steps, in order: language; wrappers off and whole-question refusals
+(`register`); pieces (`parts`); each piece read into a `Part` (what it asks, which
+operation, amount kind, years, content words, a claim); parts that lean on the one
+before them carry its words, and a follow-up carries the previous turn's frame
+(`followup`); the municipalities, programmes and years it names (`scope`). Every word
+list comes from `service.lexicon`. Decisions are logged at DEBUG without the question's
+text.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from service.core.numbers import extract_numbers
+from service.core.text import YEAR, fold_aligned, words, years_in
+from service.lexicon import PhraseMatch, lexicon
+from service.understand import followup
+from service.understand.frame import (
+    Amount,
+    Asks,
+    Claim,
+    Comparison,
+    Direction,
+    Frame,
+    Language,
+    Operation,
+    Part,
+    PartKind,
+    Register,
+    Scope,
+)
+from service.understand.calculation import plan_calculation
+from service.understand.parts import split_parts
+from service.understand.register import detect_language, read_register
+
+log = logging.getLogger(__name__)
+
+MAX_HISTORY_DEPTH = 3
+KEYWORD_MAX_WORDS = 6
+# Which operation wins when a part names several ("hoeveel meer … samen" is a difference).
+_OPERATION_ORDER: tuple[Operation, ...] = (
+    "target",
+    "share",
+    "remainder",
+    "diff",
+    "change",
+    "average",
+    "top",
+    "max",
+    "min",
+    "sum",
+    "list",
+)
+_AMOUNT_ORDER: tuple[Amount, ...] = ("percent", "money", "score", "count")
+_THRESHOLD = re.compile(
+    r"\b(?P<op>meer dan|minder dan|hoger dan|lager dan|groter dan|kleiner dan|boven|onder|"
+    r"minstens|ten minste|more than|fewer than|less than|higher than|lower than|above|below|"
+    r"at least)\s+(?:de\s+|the\s+)?(?P<n>\d+(?:[.,]\d+)?)\b"
+)
+_THRESHOLD_OPS: dict[str, Comparison] = {
+    "meer dan": ">",
+    "hoger dan": ">",
+    "groter dan": ">",
+    "boven": ">",
+    "more than": ">",
+    "higher than": ">",
+    "above": ">",
+    "minder dan": "<",
+    "lager dan": "<",
+    "kleiner dan": "<",
+    "onder": "<",
+    "fewer than": "<",
+    "less than": "<",
+    "lower than": "<",
+    "below": "<",
+    "minstens": ">=",
+    "ten minste": ">=",
+    "at least": ">=",
+}
+_NONE = re.compile(r"\b(geen|geen enkele|zonder|nul|no|none|zero)\b")
+_POSITIVE = re.compile(r"\b(positief|positieve|positive)\b")
+_NEGATIVE = re.compile(r"\b(negatief|negatieve|negative)\b")
+_TOP = re.compile(
+    r"\btop[\s-]*(?P<a>\d+)\b|\b(?P<b>\d+|twee|drie|vier|vijf|two|three|four|five)\s+"
+    r"(?:\w+\s+){0,2}(?:met de|with the)\s+(?:meeste|hoogste|grootste|most|highest)\b"
+)
+_SMALL_NUMBERS = {"twee": 2, "drie": 3, "vier": 4, "vijf": 5, "two": 2, "three": 3, "four": 4}
+_CODE = re.compile(r"^\d+(?:[.,]\d+)+$")
+_ABBREVIATION = re.compile(r"\b[A-Z][A-Z0-9-]{1,7}\b")
+_DEFINITION = re.compile(
+    r"^\s*(?:wat|what)\s+(?:is|zijn|are|was|is een|is het)\s+(?:de\s+|het\s+|een\s+|the\s+|a\s+)?"
+    r"(?P<subject>[^?]{2,40}?)\s*\??\s*$"
+)
+MAX_DEFINITION_WORDS = 3
+
+
+@dataclass(frozen=True)
+class CorpusFacts:
+    """What the reader needs to know of the corpus: the names that scope a question."""
+
+    municipalities: tuple[str, ...] = ()
+    programmes: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+
+
+def understand(
+    question: str,
+    history: Sequence[str] = (),
+    corpus: CorpusFacts = CorpusFacts(),
+) -> Frame:
+    """A question and the user's earlier questions (oldest first), read into a frame."""
+    previous = None
+    if history:
+        previous = understand(history[-1], history[:-1][-MAX_HISTORY_DEPTH:], corpus)
+    frame = _read(question, corpus)
+    if previous is not None and frame.refusal is None and followup.is_follow_up(question):
+        frame = followup.carry_frame(frame, previous)
+    log.debug("question understood", extra={"frame": frame.to_dict()})
+    return frame
+
+
+def _read(question: str, corpus: CorpusFacts) -> Frame:
+    language = detect_language(question)
+    reading = read_register(question)
+    scope = read_scope(question, corpus)
+    pieces = split_parts(reading.core)
+    context: Part | None = None
+    if reading.context and len(pieces) > 1:
+        context = read_part(pieces[0][0], language=language)
+        pieces = pieces[1:]
+    parts: list[Part] = []
+    for i, (text, kinds) in enumerate(pieces):
+        claim = "claim" in kinds or (reading.claim and i == 0)
+        part = read_part(text, claim=claim, overview=reading.overview, language=language)
+        before = parts[-1] if parts else context
+        if before is not None and (context is before or followup.leans_on(part)):
+            part = followup.carry(part, before, same_question=True)
+        parts.append(part)
+    register: Register = (
+        "formal"
+        if reading.formal or reading.claim
+        else "keywords"
+        if all(p.asks == "keywords" for p in parts)
+        else "informal"
+    )
+    return Frame(
+        question=question,
+        core=reading.core,
+        language=language,
+        register=register,
+        parts=tuple(parts),
+        scope=scope,
+        refusal=reading.refusal,
+    )
+
+
+def read_part(
+    text: str, *, claim: bool = False, overview: bool = False, language: Language = "nl"
+) -> Part:
+    """One piece of a question, read on its own."""
+    folded = fold_aligned(text)
+    tokens = words(text)
+    question_word = lexicon().question_words.first(folded)
+    asks = _asks(tokens, question_word, claim)
+    operations = lexicon().operations.find(folded)
+    operation = _operation(operations, overview, folded)
+    amount = _amount(folded)
+    threshold = _threshold(folded, asks)
+    if threshold is not None and asks == "which" and operation in ("value", "list"):
+        operation = "filter"
+    top_n = _top_n(folded)
+    if top_n is not None:
+        operation = "top"
+    relative = lexicon().relative_years.find(folded)
+    used = [m for m in (question_word, *operations, *relative) if m is not None]
+    terms = content_terms(text, used)
+    kind = _kind(text, asks, operation, amount, claim, terms)
+    return Part(
+        text=text,
+        asked=text,
+        asks=asks,
+        kind=kind,
+        operation=operation,
+        amount=amount,
+        years=tuple(years_in(text)),
+        relative_years=tuple(int(m.value) for m in relative),
+        terms=terms,
+        refers_back=any(t in lexicon().followup["references"] for t in tokens),
+        claim=_claim(text) if claim else None,
+        threshold=threshold,
+        top_n=top_n,
+        calculation=plan_calculation(text, language)
+        if kind in ("calculation", "figure")
+        else None,
+    )
+
+
+def content_terms(text: str, used: Sequence[PhraseMatch] = ()) -> tuple[str, ...]:
+    """The folded content words of a text: no function words, question or operation words,
+    years, or plain counts (codes such as "5.3" stay)."""
+    folded = fold_aligned(text)
+    blanked = list(folded)
+    for match in used:
+        blanked[match.start : match.end] = " " * (match.end - match.start)
+    out: list[str] = []
+    previous = ""
+    for word in words("".join(blanked)):
+        after_label = previous.isalpha() and not lexicon().is_function_word(previous)
+        previous = word
+        if lexicon().is_function_word(word) or YEAR.fullmatch(word):
+            continue
+        # A number right after a noun names something ("programma 5"); else it is a count.
+        if word[0].isdigit() and not _CODE.match(word) and not after_label:
+            continue
+        if word not in out:
+            out.append(word)
+    return tuple(out)
+
+
+def _asks(tokens: list[str], question_word: PhraseMatch | None, claim: bool) -> Asks:
+    verbs = lexicon().followup["verbs"]
+    if claim:
+        return "yesno"
+    if question_word is not None:
+        first_verb = bool(tokens) and tokens[0] in verbs
+        late = question_word.start > 0 and first_verb
+        if not late:
+            return question_word.value  # type: ignore[return-value]
+    if tokens and tokens[0] in verbs:
+        return "yesno"
+    return "keywords"
+
+
+_TARGET_NOUN = re.compile(r"\b(doel|doelen|doelstelling|streefwaarde|streefcijfer|norm|target|goal)\b")
+_TARGET_VERB = re.compile(r"\b(gehaald|behaald|bereikt|gerealiseerd|voldaan|met|achieved|reached)\b")
+
+
+def _operation(matches: Sequence[PhraseMatch], overview: bool, folded: str = "") -> Operation:
+    found = {m.value for m in matches}
+    if _TARGET_NOUN.search(folded) and _TARGET_VERB.search(folded):
+        found.add("target")
+    for operation in _OPERATION_ORDER:
+        if operation in found:
+            return operation
+    return "list" if overview else "value"
+
+
+def _amount(folded: str) -> Amount | None:
+    found = {m.value for m in lexicon().amounts.find(folded)}
+    return next((a for a in _AMOUNT_ORDER if a in found), None)
+
+
+def _threshold(folded: str, asks: Asks) -> tuple[Comparison, Decimal] | None:
+    """The selection of a "which …" question: "meer dan 30" -> (">", 30), "geen" -> ("=", 0)."""
+    match = _THRESHOLD.search(folded)
+    if match:
+        value = Decimal(match.group("n").replace(".", "").replace(",", "."))
+        return _THRESHOLD_OPS[match.group("op")], value
+    if asks != "which":
+        return None
+    if _NONE.search(folded):
+        return "=", Decimal(0)
+    if _POSITIVE.search(folded):
+        return ">", Decimal(0)
+    if _NEGATIVE.search(folded):
+        return "<", Decimal(0)
+    return None
+
+
+def _top_n(folded: str) -> int | None:
+    match = _TOP.search(folded)
+    if not match:
+        return None
+    raw = match.group("a") or match.group("b")
+    return int(raw) if raw.isdigit() else _SMALL_NUMBERS.get(raw)
+
+
+def _kind(
+    text: str,
+    asks: Asks,
+    operation: Operation,
+    amount: Amount | None,
+    claim: bool,
+    terms: tuple[str, ...],
+) -> PartKind:
+    if claim:
+        return "claim"
+    if asks == "definition" or (asks == "what" and is_definition(text, amount, operation)):
+        return "definition"
+    if asks == "why":
+        return "reason"
+    if operation in ("sum", "diff", "change", "share", "average", "remainder"):
+        return "calculation"
+    if amount is not None or operation != "value" or asks in ("amount", "keywords"):
+        return "figure"
+    return "fact"
+
+
+def is_definition(text: str, amount: Amount | None, operation: Operation) -> bool:
+    """ "Wat is IPTA?", "Wat is de PGA Jeugd?": a short subject with nothing else asked."""
+    if amount is not None or operation != "value":
+        return False
+    match = _DEFINITION.match(fold_aligned(text))
+    if not match:
+        return False
+    subject = text[match.start("subject") : match.end("subject")]
+    return len(words(subject)) <= MAX_DEFINITION_WORDS and (
+        bool(_ABBREVIATION.search(subject)) or len(words(subject)) == 1
+    )
+
+
+def definition_subject(text: str) -> str:
+    """What a definition question asks about: "Wat betekent HIC?" -> "HIC"."""
+    folded = fold_aligned(text)
+    match = _DEFINITION.match(folded)
+    if match:
+        return text[match.start("subject") : match.end("subject")].strip()
+    question_word = lexicon().question_words.first(folded)
+    rest = text[question_word.end :] if question_word else text
+    rest = re.sub(r"^\s*(?:de|het|een|the|a|an)\s+", "", rest.strip(" ?"), flags=re.I)
+    rest = re.sub(r"\s+(?:in|voor|mean|stand for|betekenen|inhouden)\s*$", "", rest, flags=re.I)
+    return re.sub(r"^(?:eigenlijk|precies)\s+", "", rest).strip(" ?")
+
+
+def _claim(statement: str) -> Claim:
+    """The figures and direction a claim states (years and codes are not figures)."""
+    blanked = YEAR.sub(" ", statement)
+    blanked = re.sub(r"\b\d+(?:\.\d+)+\b(?=\s*\))|\b(?:doelstelling|programma|tabel)\s+[\d.]+", " ", blanked, flags=re.I)
+    figures = tuple(extract_numbers(blanked))
+    directions = {m.value for m in lexicon().directions.find(fold_aligned(statement))}
+    direction: Direction | None = None
+    if len(directions) == 1:
+        direction = "up" if "up" in directions else "down"
+    return Claim(statement=statement, figures=figures, direction=direction)
+
+
+def read_scope(question: str, corpus: CorpusFacts) -> Scope:
+    """The municipalities, programmes and years a question names."""
+    folded = fold_aligned(question)
+    in_corpus = {m.lower(): m for m in corpus.municipalities}
+    named: list[str] = []
+    elsewhere: list[str] = []
+    for match in lexicon().municipality_names().find(folded):
+        original = question[match.start : match.end]
+        if len(match.phrase) <= 4 and not original[:1].isupper():
+            continue  # "best", "goes", "epe": short names only when written as a name
+        name = match.value
+        if name.lower() in in_corpus:
+            named.append(in_corpus[name.lower()])
+        elif name not in elsewhere:
+            elsewhere.append(name)
+    for municipality in corpus.municipalities:  # names the national list may spell otherwise
+        if re.search(rf"\b{re.escape(municipality.lower())}\b", folded) and municipality not in named:
+            named.append(municipality)
+    programmes = tuple(
+        p for p in corpus.programmes if re.search(rf"\b{re.escape(p.lower())}\b", folded)
+    )
+    return Scope(
+        municipalities=tuple(dict.fromkeys(named)),
+        elsewhere=tuple(e for e in elsewhere if e not in named),
+        programmes=programmes,
+        years=tuple(dict.fromkeys(years_in(question))),
+    )
+
+
+def with_years(part: Part, years: tuple[int, ...]) -> Part:
+    """A copy of a part with its relative years resolved to these years."""
+    return replace(part, years=years, relative_years=())
