@@ -52,7 +52,10 @@ def test_report_without_metadata_is_refused(corpus_copy: Path) -> None:
 
 def test_wrong_metadata_value_is_refused_naming_file_and_field(corpus_copy: Path) -> None:
     add_report(
-        corpus_copy, "zoetermeer-2025", REPORT.read_text("utf-8"), valid_metadata(year="tweeduizend")
+        corpus_copy,
+        "zoetermeer-2025",
+        REPORT.read_text("utf-8"),
+        valid_metadata(year="tweeduizend"),
     )
     with pytest.raises(CorpusError) as info:
         load_corpus(corpus_copy)
