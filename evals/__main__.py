@@ -75,10 +75,7 @@ def _is_main_set(path: Path) -> bool:
 
 
 def _document_name() -> str:
-    """The report's title as the ingest names it in citations (from its metadata file)."""
-    meta = REPORT_PATH.with_suffix(".meta.json")
-    if meta.is_file():
-        return str(json.loads(meta.read_text(encoding="utf-8")).get("document", REPORT_PATH.stem))
+    """The report's document id as the ingest names it in citations: its file stem."""
     return REPORT_PATH.stem
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from ingest.parse import Document, Sentence
@@ -36,17 +36,22 @@ class Chunk:
         return f"{heading}: {self.text}"
 
 
-def chunk_id(document: str, start: int, end: int, text: str) -> str:
-    """Content-derived id: the same text at the same place always gets the same id."""
-    digest = hashlib.sha256(f"{document}\x00{start}\x00{end}\x00{text}".encode())
-    return digest.hexdigest()[:24]
+def content_id(document: str, kind: str, start: int, end: int, text: str) -> str:
+    """Id of a unit of `document`: the document id plus a hash of what is embedded and where.
+
+    The document id keeps two reports with the same text at the same offsets apart; the
+    hash covers the embedded text, so an unchanged id means a vector can be reused.
+    """
+    digest = hashlib.sha256(f"{document}\x00{kind}\x00{start}\x00{end}\x00{text}".encode())
+    return f"{document}:{digest.hexdigest()[:20]}"
 
 
 def make_chunk(
     document: str, section: str, text: str, start: int, end: int, kind: ChunkKind = "text"
 ) -> Chunk:
-    """A chunk with its content-derived id."""
-    return Chunk(chunk_id(document, start, end, text), document, section, text, start, end, kind)
+    """A chunk with its content-derived id (over the text that is embedded)."""
+    chunk = Chunk("", document, section, text, start, end, kind)
+    return replace(chunk, id=content_id(document, kind, start, end, chunk.search_text))
 
 
 def _group(sentences: Sequence[Sentence], max_chars: int) -> Iterable[list[Sentence]]:

@@ -93,13 +93,9 @@ class Document:
 
 @dataclass(frozen=True)
 class _Line:
-    start: int
+    start: int  # after leading whitespace
     end: int  # without trailing whitespace
-    text: str  # source[start:end]
-
-    @property
-    def stripped(self) -> str:
-        return self.text.strip()
+    text: str  # source[start:end], so already stripped: empty for a blank line
 
 
 def _lines(source: str) -> list[_Line]:
@@ -120,7 +116,7 @@ def is_junk_line(text: str) -> bool:
 
 
 def _looks_like_heading(line: _Line) -> bool:
-    text = line.stripped
+    text = line.text
     return (
         0 < len(text) <= MAX_HEADING_CHARS
         and text[0].isupper()
@@ -130,8 +126,37 @@ def _looks_like_heading(line: _Line) -> bool:
     )
 
 
-def _overlaps(line: _Line, spans: Sequence[Span]) -> bool:
-    return any(line.start < s.end and s.start < line.end for s in spans)
+def _next_non_blank(lines: Sequence[_Line]) -> list[int | None]:
+    """For each line, the index of the first non-blank line after it (one backward pass)."""
+    following: list[int | None] = [None] * len(lines)
+    upcoming: int | None = None
+    for i in range(len(lines) - 1, -1, -1):
+        following[i] = upcoming
+        if lines[i].text:
+            upcoming = i
+    return following
+
+
+class _TableSweep:
+    """The table a line falls in, for lines visited in source order.
+
+    A pointer that only moves forward keeps the whole walk linear; testing every table
+    for every line made parsing quadratic in the report's size.
+    """
+
+    def __init__(self, tables: Sequence[Span]) -> None:
+        self._tables = sorted(tables, key=lambda t: (t.start, t.end))
+        self._next = 0
+
+    def table_at(self, line: _Line) -> Span | None:
+        """The first table overlapping `line`, if any; `line.start` must not decrease."""
+        while self._next < len(self._tables) and self._tables[self._next].end <= line.start:
+            self._next += 1
+        if self._next < len(self._tables):
+            table = self._tables[self._next]
+            if table.start < line.end:
+                return table
+        return None
 
 
 def _dehyphenate(match: re.Match[str]) -> str:
@@ -265,34 +290,37 @@ def parse_document(
             level_one = section
         return section
 
+    following = _next_non_blank(lines)
+    sweep = _TableSweep(tables)
     index = 0
     in_table: Span | None = None
     while index < len(lines):
         line = lines[index]
         index += 1
-        table = next((t for t in tables if _overlaps(line, [t])), None) if line.text else None
+        table = sweep.table_at(line) if line.text else None
         if table is not None:
             flush()
             if table != in_table:
                 in_table = table
                 open_section(table_titles[table], 2, table.start, table.end)
             continue
-        if not line.stripped:
+        if not line.text:
             flush()
             continue
-        if is_junk_line(line.stripped):
+        if is_junk_line(line.text):
             flush()
             doc.skipped.append(Span(line.start, line.end))
             continue
-        previous_blank = index == 1 or not lines[index - 2].stripped or in_table is not None
+        previous_blank = index == 1 or not lines[index - 2].text or in_table is not None
         if previous_blank and not block and _looks_like_heading(line):
-            rest = [ln for ln in lines[index:] if ln.stripped]
-            followed_by_heading = bool(rest) and (
-                not lines[index].stripped and _looks_like_heading(rest[0])
+            after = following[index - 1]
+            # A heading right above another one after a blank line is a level-one heading.
+            followed_by_heading = (
+                after is not None and not lines[index].text and _looks_like_heading(lines[after])
             )
             level = 1 if _LEVEL_ONE.match(line.text) or followed_by_heading else 2
             in_table = None
-            open_section(line.stripped, level, line.start, line.end)
+            open_section(line.text, level, line.start, line.end)
             continue
         in_table = None
         # A lost bullet glyph leaves a leading space before a capital: a new list item.

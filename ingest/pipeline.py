@@ -1,49 +1,90 @@
 """The ingest pipeline: corpus -> document trees and tables -> chunks -> a new index build.
 
-All files are read and parsed before anything is written; the new build is written next
-to the served one and swapped in only when complete (see `ingest.store`).
+All files are validated and parsed before anything is written; the new build is written
+next to the served one and swapped in only when complete (see `ingest.store`). Vectors
+of chunks and sentences the served build already holds are copied, not recomputed
+(see `ingest.vectors`), so adding one report embeds only that report.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import shutil
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
+from ingest import messages as msg
 from ingest import store
 from ingest.chunk import Chunk, chunk_document, make_chunk
 from ingest.consistency import Discrepancy, find_discrepancies, write_consistency
-from ingest.corpus import CorpusDocument, load_corpus
-from ingest.parse import Document, parse_document
+from ingest.corpus import CorpusDocument, format_size, load_corpus
+from ingest.embed import embedding_fingerprint
+from ingest.parse import Document, Sentence, parse_document
 from ingest.table_store import write_table_store
 from ingest.tables import Table, TableProblem, parse_tables, row_text
+from ingest.vectors import EmbedCounts, LazyEmbeddings, fill_collection
 from service.settings import Settings
 
 log = logging.getLogger(__name__)
 
 # Bump when parsing or chunking changes, so an unchanged corpus is still re-indexed.
-PIPELINE_VERSION = "3"
+PIPELINE_VERSION = "4"
+STAGES = ("tables", "parse", "consistency", "chunk")
 
 Progress = Callable[[str], None]
 
 
+class IngestError(ValueError):
+    """A report that parsed but cannot be indexed; the message names the file."""
+
+
 @dataclass
 class ParsedReport:
-    """One report, parsed: its tree, tables, chunks and discrepancies."""
+    """One report, parsed: its tree, tables, chunks and discrepancies, and how long it took."""
 
     corpus: CorpusDocument
     document: Document
+    sentences: list[Sentence]
     tables: list[Table]
     problems: list[TableProblem]
     chunks: list[Chunk]
     discrepancies: list[Discrepancy]
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class DocumentSummary:
+    """What ingest read in one report, for the terminal and the manifest."""
+
+    id: str
+    file: str
+    bytes: int
+    sections: int
+    sentences: int
+    chunks: int
+    tables: int
+    table_rows: int
+    discrepancies: int
+    table_problems: list[str] = field(default_factory=list)  # "regel 12: <reason>"
+    seconds: float = 0.0
+
+    def lines(self) -> list[str]:
+        """The Dutch lines for this report."""
+        out = [
+            f"  {self.file} ({format_size(self.bytes)}, {_seconds(self.seconds)}): "
+            f"{self.sections} secties, {self.sentences} zinnen, {self.chunks} chunks, "
+            f"{self.tables} tabellen ({self.table_rows} rijen), "
+            f"{self.discrepancies} tegenstrijdigheden tekst/tabellen"
+        ]
+        out += [f"    LET OP, tabel niet gelezen: {p}" for p in self.table_problems]
+        return out
 
 
 @dataclass
@@ -53,41 +94,93 @@ class IngestSummary:
     build_id: str
     index: Path
     reused: bool
-    documents: int = 0
-    sections: int = 0
-    sentences: int = 0
-    chunks: int = 0
-    tables: int = 0
-    table_rows: int = 0
-    discrepancies: int = 0
-    problems: list[str] = field(default_factory=list)
+    documents: list[DocumentSummary] = field(default_factory=list)
+    embedded: dict[str, EmbedCounts] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def sections(self) -> int:
+        """Sections over all reports."""
+        return sum(d.sections for d in self.documents)
+
+    @property
+    def sentences(self) -> int:
+        """Sentences over all reports."""
+        return sum(d.sentences for d in self.documents)
+
+    @property
+    def chunks(self) -> int:
+        """Chunks over all reports."""
+        return sum(d.chunks for d in self.documents)
+
+    @property
+    def tables(self) -> int:
+        """Tables over all reports."""
+        return sum(d.tables for d in self.documents)
+
+    @property
+    def discrepancies(self) -> int:
+        """Discrepancies over all reports."""
+        return sum(d.discrepancies for d in self.documents)
+
+    @property
+    def problems(self) -> list[str]:
+        """Every table-like block that could not be read, with its file and line."""
+        return [f"{d.file}: {p}" for d in self.documents for p in d.table_problems]
 
     def lines(self) -> list[str]:
-        """A short Dutch summary."""
-        state = "ongewijzigd, bestaande index gebruikt" if self.reused else "nieuwe index gebouwd"
-        out = [
-            f"Klaar ({state}): {self.index}",
-            f"  documenten: {self.documents}  secties: {self.sections}  zinnen: {self.sentences}",
-            f"  chunks: {self.chunks}  tabellen: {self.tables} ({self.table_rows} rijen)",
-            f"  tegenstrijdigheden tekst/tabellen: {self.discrepancies}",
-        ]
-        out += [f"  LET OP: {p}" for p in self.problems]
+        """A short Dutch summary: the build, each report, the embeddings, the time."""
+        state = msg.UNCHANGED if self.reused else msg.BUILT
+        out = [f"Klaar ({state}) in {_seconds(self.seconds)}: {self.index}"]
+        out.append(f"  {len(self.documents)} rapport(en):")
+        for document in self.documents:
+            out += document.lines()
+        if self.embedded:
+            parts = [
+                f"{label} {c.new} nieuw en {c.reused} hergebruikt ({_seconds(c.seconds)})"
+                for label, c in self.embedded.items()
+            ]
+            out.append("  embeddings: " + "; ".join(parts))
         return out
 
 
+def _seconds(value: float) -> str:
+    return f"{value:.1f} s".replace(".", ",")
+
+
+def line_number(source: str, offset: int) -> int:
+    """The 1-based line of `source` that `offset` falls on."""
+    return source.count("\n", 0, offset) + 1
+
+
 def parse_report(corpus: CorpusDocument, settings: Settings) -> ParsedReport:
-    """Parse one report into everything the index holds."""
-    parsed = parse_tables(corpus.text, corpus.name)
-    spans = [(t.start, t.end, t.title) for t in parsed.tables]
-    document = parse_document(corpus.text, corpus.name, corpus.programme, spans)
-    if not document.sentences():
-        raise ValueError(f"{corpus.path.name}: geen lopende tekst gevonden.")
+    """Parse one report into everything the index holds, timing each stage."""
+    seconds: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        seconds[stage] = now - clock
+        clock = now
+
+    parsed = parse_tables(corpus.text, corpus.id)
+    tables = _scoped(parsed.tables, corpus.id)
+    lap("tables")
+    spans = [(t.start, t.end, t.title) for t in tables]
+    document = parse_document(corpus.text, corpus.id, corpus.root_heading, spans)
+    sentences = document.sentences()
+    if not sentences:
+        raise IngestError(msg.NO_RUNNING_TEXT.format(file=corpus.path.name))
+    lap("parse")
+    discrepancies = find_discrepancies(corpus.text, sentences, tables)
+    lap("consistency")
     chunks = chunk_document(document, settings.chunk_chars)
-    for table in parsed.tables:
+    for table in tables:
         for row in table.rows:
             chunks.append(
                 make_chunk(
-                    corpus.name,
+                    corpus.id,
                     table.citation_section,
                     row_text(table, row),
                     row.start,
@@ -95,20 +188,26 @@ def parse_report(corpus: CorpusDocument, settings: Settings) -> ParsedReport:
                     kind="table_row",
                 )
             )
-    discrepancies = find_discrepancies(corpus.text, document.sentences(), parsed.tables)
-    return ParsedReport(corpus, document, parsed.tables, parsed.problems, chunks, discrepancies)
+    lap("chunk")
+    return ParsedReport(
+        corpus, document, sentences, tables, parsed.problems, chunks, discrepancies, seconds
+    )
 
 
-def build_id(corpus: list[CorpusDocument], settings: Settings) -> str:
+def _scoped(tables: Sequence[Table], document: str) -> list[Table]:
+    """Table ids prefixed with the document id: two reports' tables of the same title
+    (next year's report has them all) must not share an id in the table store."""
+    return [replace(t, id=f"{document}:{t.id}") for t in tables]
+
+
+def build_id(corpus: Sequence[CorpusDocument], settings: Settings) -> str:
     """Hash of everything a build depends on: texts, metadata, model and pipeline version."""
     h = hashlib.sha256(PIPELINE_VERSION.encode())
     for doc in corpus:
+        h.update(doc.id.encode())
         h.update(doc.sha256.encode())
-        h.update(json.dumps(doc.metadata, sort_keys=True).encode())
-    model_marker = Path(settings.model_dir) / ".built-from"
-    h.update(str(Path(settings.model_dir).resolve()).encode())
-    if model_marker.is_file():
-        h.update(model_marker.read_bytes())
+        h.update(doc.meta.model_dump_json().encode())
+    h.update(embedding_fingerprint(settings).encode())
     h.update(str(settings.chunk_chars).encode())
     return h.hexdigest()[:16]
 
@@ -120,94 +219,170 @@ def run_ingest(
     *,
     force: bool = False,
 ) -> IngestSummary:
-    """Parse the corpus and publish a new index build (or reuse an identical one)."""
+    """Parse the corpus and publish a new index build (or reuse an identical one).
+
+    `force` rebuilds from scratch: no identical build and no stored vector is reused.
+    """
+    began = time.perf_counter()
     index_dir = Path(settings.index_dir)
-    progress(f"Corpus lezen uit {settings.corpus_dir} …")
-    corpus = load_corpus(Path(settings.corpus_dir))
-    reports = []
-    for doc in corpus:
-        progress(f"Verwerken: {doc.path.name}")
-        reports.append(parse_report(doc, settings))
+    progress(msg.READING.format(folder=settings.corpus_dir))
+    corpus = load_corpus(Path(settings.corpus_dir), settings.max_document_bytes)
     bid = build_id(corpus, settings)
-    summary = _summarise(bid, index_dir, reports)
 
     existing = store.existing_build(index_dir, bid)
     if existing is not None and not force:
         store.activate(index_dir, bid)
-        summary.reused = True
-        summary.index = existing.root
+        summary = _summary_from_manifest(store.read_manifest(existing), existing.root)
+        summary.seconds = time.perf_counter() - began
         return summary
 
-    embeddings = embeddings_factory()
+    reports = []
+    for doc in corpus:
+        progress(msg.PARSING.format(file=doc.path.name, size=format_size(doc.size)))
+        reports.append(parse_report(doc, settings))
+    _check_unique_ids(reports)
+
+    fingerprint = embedding_fingerprint(settings)
+    previous = None if force else _reusable_build(index_dir, fingerprint)
+    embeddings = LazyEmbeddings(embeddings_factory)
     staging = store.start_build(index_dir, bid)
     try:
-        _write_build(staging, reports, embeddings, progress)
-        manifest = {
-            "build_id": bid,
-            "created": datetime.now(UTC).isoformat(timespec="seconds"),
-            "pipeline_version": PIPELINE_VERSION,
-            "model_dir": str(settings.model_dir),
-            "documents": [
-                {
-                    "name": r.corpus.name,
-                    "file": r.corpus.path.name,
-                    "sha256": r.corpus.sha256,
-                    "year": r.corpus.metadata.get("year"),
-                }
-                for r in reports
-            ],
-            "counts": {
-                "sections": summary.sections,
-                "chunks": summary.chunks,
-                "tables": summary.tables,
-                "discrepancies": summary.discrepancies,
-            },
-        }
+        embedded = _write_build(staging, reports, previous, embeddings, settings, progress)
+        documents = [_document_summary(r) for r in reports]
+        manifest = _manifest(bid, settings, fingerprint, reports, documents, embedded)
         if force:
             shutil.rmtree(index_dir / "builds" / bid, ignore_errors=True)
         final = store.publish_build(index_dir, staging, bid, manifest)
     except BaseException:
         shutil.rmtree(staging.root, ignore_errors=True)
         raise
-    summary.index = final.root
-    return summary
+    return IngestSummary(
+        bid, final.root, False, documents, embedded, seconds=time.perf_counter() - began
+    )
 
 
-def _summarise(bid: str, index_dir: Path, reports: list[ParsedReport]) -> IngestSummary:
-    summary = IngestSummary(build_id=bid, index=index_dir, reused=False)
-    for r in reports:
-        summary.documents += 1
-        summary.sections += len(r.document.sections())
-        summary.sentences += len(r.document.sentences())
-        summary.chunks += len(r.chunks)
-        summary.tables += len(r.tables)
-        summary.table_rows += sum(len(t.rows) for t in r.tables)
-        summary.discrepancies += len(r.discrepancies)
-        summary.problems += [f"{r.corpus.path.name}: {p}" for p in r.problems]
-    return summary
+def _check_unique_ids(reports: Sequence[ParsedReport]) -> None:
+    """Chroma rejects a batch with a repeated id, halfway through a build: check first."""
+    for name, ids_of in (
+        ("chunks", lambda r: [c.id for c in r.chunks]),
+        ("zinnen", lambda r: [store.sentence_id(r.corpus.id, s) for s in r.sentences]),
+    ):
+        seen: dict[str, str] = {}
+        for report in reports:
+            for item_id in ids_of(report):
+                if item_id in seen:
+                    log.error("duplicate id", extra={"collection": name, "id": item_id})
+                    raise IngestError(
+                        msg.DUPLICATE_ID.format(file=report.corpus.path.name, id=item_id)
+                    )
+                seen[item_id] = report.corpus.id
+
+
+def _reusable_build(index_dir: Path, fingerprint: str) -> store.IndexPaths | None:
+    """The served build, if its vectors were made by the same model as ours."""
+    served = store.served_build(index_dir)
+    if served is None:
+        return None
+    try:
+        manifest = store.read_manifest(served)
+    except (OSError, ValueError):
+        return None
+    if manifest.get("embedding", {}).get("fingerprint") != fingerprint:
+        return None
+    return served
 
 
 def _write_build(
     paths: store.IndexPaths,
-    reports: list[ParsedReport],
-    embeddings: Embeddings,
+    reports: Sequence[ParsedReport],
+    previous: store.IndexPaths | None,
+    embeddings: LazyEmbeddings,
+    settings: Settings,
     progress: Progress,
-) -> None:
+) -> dict[str, EmbedCounts]:
     client = store.chroma_client(paths.chroma)
-    chunks_store = store.vector_store(client, store.CHUNKS, embeddings)
-    sentences_store = store.vector_store(client, store.SENTENCES, embeddings)
+    old_client = store.chroma_client(previous.chroma) if previous is not None else None
+    contents = {
+        store.CHUNKS: ("chunks", store.chunk_records([c for r in reports for c in r.chunks])),
+        store.SENTENCES: (
+            "zinnen",
+            [rec for r in reports for rec in store.sentence_records(r.corpus.id, r.sentences)],
+        ),
+    }
+    embedded = {}
+    for name, (label, records) in contents.items():
+        old = store.existing_collection(old_client, name) if old_client is not None else None
+        embedded[label] = fill_collection(
+            store.collection(client, name),
+            records,
+            old,
+            embeddings,
+            label=label,
+            batch_size=settings.embed_batch_size,
+            progress=progress,
+        )
     for report in reports:
-        name = report.corpus.name
-        progress(f"Embedden: {len(report.chunks)} chunks van {name}")
-        store.write_chunks(chunks_store, report.chunks)
-        sentences = report.document.sentences()
-        progress(f"Embedden: {len(sentences)} zinnen van {name}")
-        store.write_sentences(sentences_store, name, sentences)
-        (paths.sources / source_file_name(name)).write_text(report.corpus.text, "utf-8")
+        paths.source(report.corpus.id).write_text(report.corpus.text, "utf-8")
     write_table_store([t for r in reports for t in r.tables], paths.tables)
     write_consistency([d for r in reports for d in r.discrepancies], paths.consistency)
+    return embedded
 
 
-def source_file_name(document: str) -> str:
-    """A safe file name for a document's copy of its source text."""
-    return hashlib.sha256(document.encode()).hexdigest()[:16] + ".txt"
+def _document_summary(report: ParsedReport) -> DocumentSummary:
+    text = report.corpus.text
+    return DocumentSummary(
+        id=report.corpus.id,
+        file=report.corpus.path.name,
+        bytes=report.corpus.size,
+        sections=len(report.document.sections()),
+        sentences=len(report.sentences),
+        chunks=len(report.chunks),
+        tables=len(report.tables),
+        table_rows=sum(len(t.rows) for t in report.tables),
+        discrepancies=len(report.discrepancies),
+        table_problems=[f"regel {line_number(text, p.start)}: {p.reason}" for p in report.problems],
+        seconds=sum(report.seconds.values()),
+    )
+
+
+def _manifest(
+    bid: str,
+    settings: Settings,
+    fingerprint: str,
+    reports: Sequence[ParsedReport],
+    documents: Sequence[DocumentSummary],
+    embedded: dict[str, EmbedCounts],
+) -> dict[str, Any]:
+    """What went into a build: every document with its full metadata, the model, counts."""
+    return {
+        "build_id": bid,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "pipeline_version": PIPELINE_VERSION,
+        "embedding": {"model_dir": str(settings.model_dir), "fingerprint": fingerprint},
+        "documents": [
+            {
+                "id": r.corpus.id,
+                "file": r.corpus.path.name,
+                "sha256": r.corpus.sha256,
+                "metadata": r.corpus.meta.model_dump(mode="json"),
+                "summary": {k: v for k, v in vars(d).items() if k not in ("id", "file")},
+            }
+            for r, d in zip(reports, documents, strict=True)
+        ],
+        "counts": {
+            "sections": sum(d.sections for d in documents),
+            "sentences": sum(d.sentences for d in documents),
+            "chunks": sum(d.chunks for d in documents),
+            "tables": sum(d.tables for d in documents),
+            "discrepancies": sum(d.discrepancies for d in documents),
+        },
+        "embedded": {label: vars(c) for label, c in embedded.items()},
+    }
+
+
+def _summary_from_manifest(manifest: dict[str, Any], root: Path) -> IngestSummary:
+    """The summary of a build that is reused as it is: nothing was parsed or embedded."""
+    documents = [
+        DocumentSummary(id=d["id"], file=d["file"], **d["summary"]) for d in manifest["documents"]
+    ]
+    return IngestSummary(manifest["build_id"], root, True, documents)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,17 +26,20 @@ from typing import Any
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 import chromadb
+from chromadb.api.models.Collection import Collection
 from chromadb.config import Settings as ChromaSettings
+from chromadb.errors import NotFoundError
 from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
-from ingest.chunk import Chunk
+from ingest.chunk import Chunk, content_id
 from ingest.parse import Sentence
 
 CHUNKS = "report_chunks"
 SENTENCES = "report_sentences"
 MANIFEST = "manifest.json"
 KEEP_OLD_BUILDS = 1
+COLLECTION_METADATA = {"hnsw:space": "cosine"}
 
 
 class IndexMissingError(RuntimeError):
@@ -68,6 +72,10 @@ class IndexPaths:
     def manifest(self) -> Path:
         return self.root / MANIFEST
 
+    def source(self, document: str) -> Path:
+        """The copy of a document's text that its offsets point into (ids are safe names)."""
+        return self.sources / f"{document}.txt"
+
 
 def chroma_client(path: Path | None = None) -> chromadb.ClientAPI:
     """A persistent client at `path`, or an in-memory one; telemetry always off."""
@@ -83,22 +91,45 @@ def vector_store(client: chromadb.ClientAPI, name: str, embeddings: Embeddings) 
         collection_name=name,
         embedding_function=embeddings,
         client=client,
-        collection_metadata={"hnsw:space": "cosine"},
+        collection_metadata=COLLECTION_METADATA,
     )
 
 
+def collection(client: chromadb.ClientAPI, name: str) -> Collection:
+    """The raw collection, for writing vectors we computed (it has no embedding function)."""
+    return client.get_or_create_collection(
+        name=name, metadata=COLLECTION_METADATA, embedding_function=None
+    )
+
+
+def existing_collection(client: chromadb.ClientAPI, name: str) -> Collection | None:
+    """A collection that is already there, or None (an older build may lack it)."""
+    try:
+        return client.get_collection(name=name, embedding_function=None)
+    except (NotFoundError, ValueError):
+        return None
+
+
 def sentence_id(document: str, sentence: Sentence) -> str:
-    """Content-derived id of a sentence."""
-    from ingest.chunk import chunk_id
-
-    return chunk_id(document, sentence.start, sentence.end, sentence.text)
+    """Content-derived id of a sentence, scoped by its document."""
+    return content_id(document, "sentence", sentence.start, sentence.end, sentence.text)
 
 
-def write_chunks(store: Chroma, chunks: Sequence[Chunk]) -> None:
-    """Embed and add chunks; their ids come from their content."""
-    store.add_texts(
-        texts=[c.search_text for c in chunks],
-        metadatas=[
+@dataclass(frozen=True)
+class Record:
+    """One row of a collection: what is embedded, under which id, with which metadata."""
+
+    id: str
+    text: str
+    metadata: dict[str, str | int | bool]
+
+
+def chunk_records(chunks: Sequence[Chunk]) -> list[Record]:
+    """The chunks as collection rows; the search text (heading + text) is what is embedded."""
+    return [
+        Record(
+            c.id,
+            c.search_text,
             {
                 "document": c.document,
                 "section": c.section,
@@ -106,29 +137,28 @@ def write_chunks(store: Chroma, chunks: Sequence[Chunk]) -> None:
                 "end": c.end,
                 "kind": c.kind,
                 "text": c.text,
-            }
-            for c in chunks
-        ],
-        ids=[c.id for c in chunks],
-    )
+            },
+        )
+        for c in chunks
+    ]
 
 
-def write_sentences(store: Chroma, document: str, sentences: Sequence[Sentence]) -> None:
-    """Embed and add the sentences the extractive answerer chooses from."""
-    store.add_texts(
-        texts=[s.text for s in sentences],
-        metadatas=[
+def sentence_records(document: str, sentences: Sequence[Sentence]) -> list[Record]:
+    """The sentences the extractive answerer chooses from, as collection rows."""
+    return [
+        Record(
+            sentence_id(document, s),
+            s.text,
             {
                 "document": document,
                 "section": s.section,
                 "start": s.start,
                 "end": s.end,
                 "item": s.item,
-            }
-            for s in sentences
-        ],
-        ids=[sentence_id(document, s) for s in sentences],
-    )
+            },
+        )
+        for s in sentences
+    ]
 
 
 def current_build(index_dir: Path) -> IndexPaths:
@@ -148,12 +178,23 @@ def read_manifest(paths: IndexPaths) -> dict[str, Any]:
 
 
 def start_build(index_dir: Path, build_id: str) -> IndexPaths:
-    """A fresh, empty folder to write a build into, next to the served one."""
-    staging = index_dir / "builds" / f".staging-{build_id}-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
+    """A fresh, empty folder to write a build into, next to the served one.
+
+    The name is unique per call: Chroma caches clients by path within a process, so
+    reusing a staging path could hand back a client still bound to an earlier build.
+    """
+    staging = index_dir / "builds" / f".staging-{build_id}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     staging.mkdir(parents=True)
     (staging / "sources").mkdir()
     return IndexPaths(staging)
+
+
+def served_build(index_dir: Path) -> IndexPaths | None:
+    """The build `current` points at, or None when nothing is served yet."""
+    try:
+        return current_build(index_dir)
+    except IndexMissingError:
+        return None
 
 
 def existing_build(index_dir: Path, build_id: str) -> IndexPaths | None:

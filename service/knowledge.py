@@ -6,8 +6,9 @@ offsets always point into the exact text that was indexed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from langchain_chroma import Chroma
@@ -16,8 +17,13 @@ from langchain_core.embeddings import Embeddings
 
 from ingest import store
 from ingest.consistency import Discrepancy, read_consistency
-from ingest.pipeline import source_file_name
+from ingest.metadata import DocumentMeta
 from ingest.table_store import TableStore
+
+OLD_INDEX = (
+    "De index is gebouwd door een oudere versie en bevat geen documentgegevens. "
+    "Bouw hem opnieuw met: make index (of: python -m ingest)."
+)
 
 
 @dataclass(frozen=True)
@@ -34,7 +40,12 @@ class SentenceUnit:
 
 @dataclass
 class Knowledge:
-    """Everything one index build holds, ready to query."""
+    """Everything one index build holds, ready to query.
+
+    Documents are known by their id (the corpus file stem): `documents` holds each one's
+    metadata (title, municipality, year, …), `sources` its unedited text, and every
+    passage, sentence, table and citation names it in its `document` field.
+    """
 
     build_id: str
     passages: list[Document]
@@ -45,6 +56,7 @@ class Knowledge:
     tables: TableStore
     discrepancies: list[Discrepancy]
     report_years: frozenset[int] = frozenset()
+    documents: dict[str, DocumentMeta] = field(default_factory=dict)
 
 
 def _all(collection: Chroma) -> tuple[list[str], list[str], list[dict], np.ndarray]:
@@ -62,6 +74,7 @@ def load_knowledge(index_dir: Path, embeddings: Embeddings) -> Knowledge:
     """Open the current build; raises `IndexMissingError` with instructions when there is none."""
     paths = store.current_build(index_dir)
     manifest = store.read_manifest(paths)
+    documents = _documents(manifest)
     client = store.chroma_client(paths.chroma)
     chunk_store = store.vector_store(client, store.CHUNKS, embeddings)
     sentence_store = store.vector_store(client, store.SENTENCES, embeddings)
@@ -84,10 +97,7 @@ def load_knowledge(index_dir: Path, embeddings: Embeddings) -> Knowledge:
         )
         for i in order
     ]
-    sources = {
-        d["name"]: (paths.sources / source_file_name(d["name"])).read_text("utf-8")
-        for d in manifest["documents"]
-    }
+    sources = {doc_id: paths.source(doc_id).read_text("utf-8") for doc_id in documents}
     return Knowledge(
         build_id=manifest["build_id"],
         passages=passages,
@@ -97,5 +107,14 @@ def load_knowledge(index_dir: Path, embeddings: Embeddings) -> Knowledge:
         sources=sources,
         tables=TableStore.open(paths.tables),
         discrepancies=read_consistency(paths.consistency),
-        report_years=frozenset(int(d["year"]) for d in manifest["documents"] if d.get("year")),
+        report_years=frozenset(meta.year for meta in documents.values()),
+        documents=documents,
     )
+
+
+def _documents(manifest: dict[str, Any]) -> dict[str, DocumentMeta]:
+    """The metadata of every document in a build, by id; an older build has none."""
+    entries = manifest.get("documents", [])
+    if not all("id" in d and "metadata" in d for d in entries):
+        raise store.IndexMissingError(OLD_INDEX)
+    return {d["id"]: DocumentMeta.model_validate(d["metadata"]) for d in entries}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,6 +24,12 @@ class Settings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = 8000
+
+    # Ingest: a report larger than this is refused with a message naming it (5 MB is about
+    # 20 times the Zoetermeer chapter; parsing stays well under a minute at that size).
+    max_document_bytes: int = Field(default=5_000_000, gt=0)
+    # Texts per call to the model while embedding; progress is reported per batch.
+    embed_batch_size: int = Field(default=64, gt=0)
 
     chunk_chars: int = 700
     retrieval_k: int = 8

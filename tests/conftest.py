@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import os
 import shutil
@@ -17,7 +18,8 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 REPORT = CORPUS / "zoetermeer-jaarrekening-2024-programma-5-veiligheid.txt"
-REPORT_NAME = "Jaarrekening 2024 — Programma 5 Veiligheid"
+REPORT_NAME = "Jaarrekening 2024 — Programma 5 Veiligheid"  # the report's title
+REPORT_ID = REPORT.stem  # the document id citations and the index carry
 MODEL_DIR = ROOT / "models" / "multilingual-e5-small"
 
 
@@ -59,6 +61,37 @@ def corpus_copy(tmp_path: Path) -> Path:
     target = tmp_path / "corpus"
     shutil.copytree(CORPUS, target)
     return target
+
+
+def valid_metadata(**changes: object) -> dict[str, object]:
+    """A complete, valid metadata object for a test report, with some fields changed."""
+    meta: dict[str, object] = {
+        "municipality": "Zoetermeer",
+        "year": 2024,
+        "programme": "Veiligheid",
+        "title": "Jaarrekening 2024 — Programma 5 Veiligheid",
+        "publisher": "Gemeente Zoetermeer",
+        "source_url": "https://www.zoetermeer.nl/jaarstukken",
+        "language": "nl",
+    }
+    meta.update(changes)
+    return meta
+
+
+def add_report(
+    folder: Path, doc_id: str, content: str | bytes, meta: dict[str, object] | None = None
+) -> Path:
+    """Write `<doc_id>.txt` and a valid `<doc_id>.meta.json` (or `meta`) into `folder`."""
+    report = folder / f"{doc_id}.txt"
+    if isinstance(content, bytes):
+        report.write_bytes(content)
+    else:
+        report.write_text(content, encoding="utf-8")
+    (folder / f"{doc_id}.meta.json").write_text(
+        json.dumps(meta if meta is not None else valid_metadata(), ensure_ascii=False),
+        encoding="utf-8",
+    )
+    return report
 
 
 def model_available() -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ingest.chunk import chunk_document, chunk_id
+from ingest.chunk import chunk_document, content_id
 from ingest.parse import parse_document
 from ingest.tables import find_tables
 from tests.conftest import REPORT_NAME
@@ -43,4 +43,10 @@ def test_ids_depend_only_on_content(source: str) -> None:
     _, second = _chunks(source)
     assert [c.id for c in first] == [c.id for c in second]
     assert len({c.id for c in first}) == len(first)
-    assert chunk_id("a", 0, 1, "x") != chunk_id("a", 0, 1, "y")
+    assert content_id("a", "text", 0, 1, "x") != content_id("a", "text", 0, 1, "y")
+
+
+def test_ids_are_scoped_by_document(source: str) -> None:
+    _, chunks = _chunks(source)
+    assert all(c.id.startswith(f"{REPORT_NAME}:") for c in chunks)
+    assert content_id("a", "text", 0, 1, "x") != content_id("b", "text", 0, 1, "x")
