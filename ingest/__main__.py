@@ -2,7 +2,7 @@
 
 python -m ingest            parse, embed and publish a new index build (if the corpus changed)
 python -m ingest --force    rebuild even if an identical build exists
-python -m ingest --check    print where the report's text and tables disagree (no index needed)
+python -m ingest --check    print the tables' totals that do not add up (no index needed)
 """
 
 from __future__ import annotations
@@ -30,7 +30,9 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--check", action="store_true", help="toon tegenstrijdigheden en stop")
+    parser.add_argument(
+        "--check", action="store_true", help="toon totalen die niet kloppen en stop"
+    )
     parser.add_argument(
         "--force", action="store_true", help="bouw opnieuw, ook als niets veranderde"
     )
@@ -43,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
                 report = parse_report(doc, settings)
                 print(f"# {doc.name}")
                 print(format_report(report.discrepancies))
+                for problem in report.problems:
+                    print(f"Tabel niet gelezen, regel {problem.line}: {problem.reason}")
             return 0
         summary = run_ingest(
             settings, lambda: load_embeddings(settings), _progress, force=args.force

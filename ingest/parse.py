@@ -26,7 +26,7 @@ _SOFT_HYPHEN = re.compile(r"(?<=[a-zà-ÿ]{2})-(\s*\n\s*)?(?=[a-zà-ÿ]{2})")
 _VOWELS = set("aeiouyàáâäèéêëìíîïòóôöùúûü")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
 class Span:
     """A region of the source: `source[start:end]`."""
 
@@ -236,13 +236,15 @@ def parse_document(
 ) -> Document:
     """Build the section tree of one report.
 
-    `table_spans` are `(start, end, title)` of tables found by `ingest.tables`; their lines
-    are left out of the running text, and text right after a table (its "Toelichting")
-    gets the table's title as its section.
+    `table_spans` are `(start, end, title)` of the tables `ingest.tables` recognised; their
+    lines are left out of the running text, and text right after a table (its
+    "Toelichting") gets the table's title as its section. Blocks that looked like a table
+    but could not be read are not passed in, so their text stays searchable.
     """
     lines = _lines(source)
-    tables = [Span(s, e) for s, e, _ in table_spans]
+    tables = sorted(Span(s, e) for s, e, _ in table_spans)
     table_titles = {Span(s, e): t for s, e, t in table_spans}
+    next_table = 0  # tables are visited in source order, so the lookup stays linear
     root = Section(programme, 0, 0, len(source), programme)
     doc = Document(name, source, root)
     level_one: Section = root
@@ -270,7 +272,15 @@ def parse_document(
     while index < len(lines):
         line = lines[index]
         index += 1
-        table = next((t for t in tables if _overlaps(line, [t])), None) if line.text else None
+        while next_table < len(tables) and tables[next_table].end <= line.start:
+            next_table += 1
+        table = None
+        if (
+            line.text
+            and next_table < len(tables)
+            and _overlaps(line, tables[next_table : next_table + 1])
+        ):
+            table = tables[next_table]
         if table is not None:
             flush()
             if table != in_table:

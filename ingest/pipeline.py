@@ -22,14 +22,13 @@ from ingest.chunk import Chunk, chunk_document, make_chunk
 from ingest.consistency import Discrepancy, find_discrepancies, write_consistency
 from ingest.corpus import CorpusDocument, load_corpus
 from ingest.parse import Document, parse_document
-from ingest.table_store import write_table_store
-from ingest.tables import Table, TableProblem, parse_tables, row_text
+from ingest.tables import Table, TableProblem, parse_tables, row_view, write_table_store
 from service.settings import Settings
 
 log = logging.getLogger(__name__)
 
 # Bump when parsing or chunking changes, so an unchanged corpus is still re-indexed.
-PIPELINE_VERSION = "3"
+PIPELINE_VERSION = "4"
 
 Progress = Callable[[str], None]
 
@@ -69,7 +68,7 @@ class IngestSummary:
             f"Klaar ({state}): {self.index}",
             f"  documenten: {self.documents}  secties: {self.sections}  zinnen: {self.sentences}",
             f"  chunks: {self.chunks}  tabellen: {self.tables} ({self.table_rows} rijen)",
-            f"  tegenstrijdigheden tekst/tabellen: {self.discrepancies}",
+            f"  totalen die niet kloppen: {self.discrepancies}",
         ]
         out += [f"  LET OP: {p}" for p in self.problems]
         return out
@@ -77,26 +76,29 @@ class IngestSummary:
 
 def parse_report(corpus: CorpusDocument, settings: Settings) -> ParsedReport:
     """Parse one report into everything the index holds."""
-    parsed = parse_tables(corpus.text, corpus.name)
-    spans = [(t.start, t.end, t.title) for t in parsed.tables]
+    year = corpus.metadata.get("year")
+    parsed = parse_tables(corpus.text, corpus.path.stem, year if isinstance(year, int) else None)
+    tables = list(parsed.tables)
+    # Only recognised tables leave the running text; an unreadable block stays searchable.
+    spans = [(t.start, t.end, t.title) for t in tables]
     document = parse_document(corpus.text, corpus.name, corpus.programme, spans)
     if not document.sentences():
         raise ValueError(f"{corpus.path.name}: geen lopende tekst gevonden.")
     chunks = chunk_document(document, settings.chunk_chars)
-    for table in parsed.tables:
+    for table in tables:
         for row in table.rows:
             chunks.append(
                 make_chunk(
                     corpus.name,
                     table.citation_section,
-                    row_text(table, row),
+                    row_view(table, row),
                     row.start,
                     row.end,
                     kind="table_row",
                 )
             )
-    discrepancies = find_discrepancies(corpus.text, document.sentences(), parsed.tables)
-    return ParsedReport(corpus, document, parsed.tables, parsed.problems, chunks, discrepancies)
+    discrepancies = find_discrepancies(corpus.text, tables)
+    return ParsedReport(corpus, document, tables, list(parsed.problems), chunks, discrepancies)
 
 
 def build_id(corpus: list[CorpusDocument], settings: Settings) -> str:
@@ -183,7 +185,10 @@ def _summarise(bid: str, index_dir: Path, reports: list[ParsedReport]) -> Ingest
         summary.tables += len(r.tables)
         summary.table_rows += sum(len(t.rows) for t in r.tables)
         summary.discrepancies += len(r.discrepancies)
-        summary.problems += [f"{r.corpus.path.name}: {p}" for p in r.problems]
+        summary.problems += [
+            f"{r.corpus.path.name}, regel {p.line}: tabel niet gelezen ({p.reason})"
+            for p in r.problems
+        ]
     return summary
 
 
