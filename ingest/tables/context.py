@@ -38,6 +38,7 @@ _NUMBERED = re.compile(
     r"(?P<title>[A-Za-zÀ-ÿ(\"“‘].*)$"
 )
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+_PAGE_NUMBER = re.compile(r"(?<![\d.,])\d{1,3}\s*$")  # a page footer ends with one
 _NOT_HEADINGS = ("tabel", "figuur", "grafiek", "bron", "bijlage", "pagina")
 
 MAX_CAPTION_LINES = 4
@@ -103,7 +104,7 @@ def heading_like(line: Line) -> bool:
         and (text[0].isupper() or text[0].isdigit())
         and not is_sentence(text.rstrip(":?"))
         and not text.endswith((",", ";"))
-        and not re.search(r"\d\s*$", text)
+        and not _PAGE_NUMBER.search(text)
         and not is_note_line(line)
     )
 
@@ -119,7 +120,7 @@ def numbered_heading(line: Line) -> tuple[int, str] | None:
         return None  # "1. Problematische jeugd" is a list item
     if (word or "").lower() in _NOT_HEADINGS or _YEAR.fullmatch(number):
         return None
-    if re.search(r"\d\s*$", text):
+    if _PAGE_NUMBER.search(text):
         return None  # a page footer: "Jaarverslag 2023 Gemeente Amersfoort 41"
     return len(number.split(".")), text
 
@@ -180,20 +181,26 @@ def _caption_notes(lines: Sequence[Line]) -> list[Note]:
 
 
 def _caption_block(lines: Sequence[Line], first: int, floor: int) -> list[Line]:
-    """Caption lines just above a table's first line: a title, a description, a source."""
+    """Caption lines just above a table's first line: a title, a description, a source.
+
+    A unit line on its own ("Bedragen x € 1.000") is passed over to the caption above it.
+    """
     index = first - 1
-    gap = 0
-    while index >= floor and lines[index].blank and gap <= MAX_GAP:
-        index, gap = index - 1, gap + 1
-    block: list[Line] = []
-    while index >= floor and not lines[index].blank and len(block) < MAX_CAPTION_LINES:
-        block.insert(0, lines[index])
-        index -= 1
-    if index >= floor and not lines[index].blank:
-        return []  # part of a longer paragraph
-    if not block or any(len(line.text) > MAX_CAPTION_CHARS for line in block):
-        return []
-    if not heading_like(block[0]):
+    for _ in range(2):
+        gap = 0
+        while index >= floor and lines[index].blank and gap <= MAX_GAP:
+            index, gap = index - 1, gap + 1
+        block: list[Line] = []
+        while index >= floor and not lines[index].blank and len(block) < MAX_CAPTION_LINES:
+            block.insert(0, lines[index])
+            index -= 1
+        if index >= floor and not lines[index].blank:
+            return []  # part of a longer paragraph
+        if not block or any(len(line.text) > MAX_CAPTION_CHARS for line in block):
+            return []
+        if not all(is_unit_line(line) for line in block):
+            break
+    if not heading_like(block[0]) or is_unit_line(block[0]):
         return []
     rest_ok = all(
         _SOURCE.match(ln.text) or find_unit(ln) or is_sentence(ln.text) or heading_like(ln)
@@ -256,8 +263,11 @@ def describe(
     else:
         block = _caption_block(lines, first, floor)
         if block:
-            title_line, start_line = block[0], block[0].index
+            title_line = block[0]
             title = title_line.text.rstrip(":")
+            # A heading stays in the running text; a caption belongs to the table.
+            if not (numbered_heading(title_line) or title_line.text.endswith("?")):
+                start_line = title_line.index
             notes = _caption_notes(block[1:]) + notes
         else:
             title, title_line = _title_above(lines, first, floor, stub)

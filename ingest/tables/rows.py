@@ -18,7 +18,12 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ingest.tables.context import is_note_line, is_unit_line, words_without_unit
+from ingest.tables.context import (
+    is_note_line,
+    is_unit_line,
+    numbered_heading,
+    words_without_unit,
+)
 from ingest.tables.grid import Found, Grid, GridRow, Unreadable, claim, label_of
 from ingest.tables.headers import header_from_lines, is_total_label
 from ingest.tables.lines import (
@@ -85,17 +90,23 @@ def _all_years(entry: _Entry) -> bool:
     return bool(entry.cells) and all(is_year(c.raw) for c in entry.cells)
 
 
+def _is_data(entry: _Entry | None) -> bool:
+    """A row of figures. A line whose figures are all years is a header ("Type 2023 2024")
+    or a title ("Handhaving 2023"): it is read with the lines above a table, never as a row."""
+    return entry is not None and bool(entry.cells) and not _all_years(entry)
+
+
 def read_rows(lines: Sequence[Line], source: str, claimed: bytearray) -> list[Found]:
     """Every row-layout table of the document, and the blocks that could not be read."""
     found: list[Found] = []
     index = 0
     while index < len(lines):
         entry = None if claimed[index] else _entry(lines[index], source)
-        if entry is None or not entry.cells:
+        if entry is None or not _is_data(entry):
             index += 1
             continue
         block = _block(lines, source, claimed, entry)
-        if not _all_years(entry) and any(len(e.cells) > len(entry.cells) for e in block[1:]):
+        if any(len(e.cells) > len(entry.cells) for e in block[1:]):
             # A caption ending in a number ("Tabel 2.1 … programma 2") is no row.
             index += 1
             continue
@@ -135,14 +146,14 @@ def _block(lines: Sequence[Line], source: str, claimed: bytearray, first: _Entry
             index += 1
             continue
         entry = _entry(line, source)
-        if entry is None:
+        if entry is None or (entry.cells and not _is_data(entry)):
             break
         if not entry.cells:
             following = _next_entry(lines, source, claimed, index)
             goes_on = bool(entries[-1].cells) and (
                 _continues(line.text) or (not blanks and wraps and len(entry.label) <= 3)
             )
-            if not goes_on and (following is None or not following.cells):
+            if not goes_on and not _is_data(following):
                 break
             entry.wrapped = goes_on
             # This table prints wrapped labels below their figures: a short last line
@@ -218,7 +229,7 @@ def head_lines(lines: Sequence[Line], claimed: bytearray, first: int, source: st
                 break
             index -= 1
             continue
-        if is_sentence(line.text) or len(line.tokens) > MAX_HEAD_WORDS:
+        if is_sentence(line.text) or len(line.tokens) > MAX_HEAD_WORDS or numbered_heading(line):
             break
         entry = _entry(line, source)
         if entry is not None and len(entry.cells) > 1 and not _all_years(entry):
@@ -229,13 +240,17 @@ def head_lines(lines: Sequence[Line], claimed: bytearray, first: int, source: st
     return head
 
 
+def attached(head: Sequence[Line], index: int) -> int:
+    """The first line of `head` that reaches `head[index]` without a blank line between."""
+    while index > 0 and head[index - 1].index == head[index].index - 1:
+        index -= 1
+    return index
+
+
 def _read_block(
     lines: Sequence[Line], source: str, claimed: bytearray, entries: list[_Entry]
 ) -> Found | None:
-    headers = 0
-    while headers < len(entries) - 1 and _all_years(entries[headers]):
-        headers += 1
-    rows = _rows(entries[headers:])
+    rows = _rows(entries)
     while len(rows) > 1 and len(rows[-1].entry.cells) < len(rows[0].entry.cells):
         rows.pop()  # a page footer or a stray number after the table
     if not rows:
@@ -243,13 +258,13 @@ def _read_block(
     counts = Counter(len(r.entry.cells) for r in rows)
     width = max(counts, key=lambda n: (counts[n], n))
     table_like = sum(len(e.cells) >= 2 for e in entries) >= 2
-    first_line = entries[0].line.index
+    head = head_lines(lines, claimed, entries[0].line.index, source)
     last_line = max([rows[-1].entry.line.index, *(ln.index for ln in rows[-1].after)])
-    start, end = entries[0].line.start, lines[last_line].end
+    first_line = head[attached(head, len(head) - 1)].index if head else entries[0].line.index
+    start, end = lines[first_line].start, lines[last_line].end
     problem = _fit(rows, width)
     if problem is not None:
         return Unreadable(first_line, last_line, start, end, problem) if table_like else None
-    head = head_lines(lines, claimed, first_line, source) + [e.line for e in entries[:headers]]
     words = [words_without_unit(line) for line in head]
     kept = [i for i, w in enumerate(words) if w]
     splits = [_text_start(r.entry.label) for r in rows if not is_total_label(_label(r))]
@@ -261,11 +276,14 @@ def _read_block(
     if header is None:
         reason = f"geen kopregel die past bij {width} kolommen"
         return Unreadable(first_line, last_line, start, end, reason) if table_like else None
-    used = {kept[i] for i in header.used}
-    first_heading = kept[header.first_group] if header.first_group is not None else None
-    if first_heading is not None and not rows[0].heading:
-        rows[0].heading = head[first_heading].text
-    captions = tuple(ln for i, ln in enumerate(head) if i not in used and i != first_heading)
+    used = {head[kept[i]].index for i in header.used}
+    heading = head[kept[header.first_group]] if header.first_group is not None else None
+    if heading is not None and not rows[0].heading:
+        rows[0].heading = heading.text
+    # Lines above a blank line over the header are the text's, unless the header uses them.
+    head = head[attached(head, min(i for i, ln in enumerate(head) if ln.index in used)) :]
+    skip = used | ({heading.index} if heading is not None else set())
+    captions = tuple(ln for ln in head if ln.index not in skip)
     text_column = len(header.columns) == width + 1
     grid_rows = tuple(_grid_row(source, row, text_column) for row in rows)
     head_or_row = tuple(head) or (entries[0].line,)
