@@ -36,7 +36,7 @@ def _summary(samples: list[float]) -> dict[str, float]:
 
 def run() -> dict[str, Any]:
     """Time every route of the assistant over the evaluation questions."""
-    from service.answer import build_assistant
+    from service.answer.pipeline import build_assistant
     from service.web.schemas import AskRequest
     from service.settings import Settings
 

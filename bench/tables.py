@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ingest.table_store import TableStore  # noqa: E402
+from ingest.tables.store import TableStore  # noqa: E402
 from ingest.tables import find_tables  # noqa: E402
 from service.tables import TableAnswerer  # noqa: E402
 

@@ -1,6 +1,6 @@
 """`python -m evals`: run the question set through every system, write results, gate on baseline.
 
-The full, bm25 and dense systems are built by `service.answer.build_assistant`, the same
+The full, bm25 and dense systems are built by `service.answer.pipeline.build_assistant`, the same
 code path the API serves; the naive baseline lives in `evals/baselines.py`.
 """
 
@@ -108,7 +108,7 @@ def _build_one(name: str, settings: Any, report: str, embeddings: Any) -> System
         from evals.baselines import build_naive
 
         return build_naive(report, _document_name(), embeddings)
-    from service.answer import build_assistant
+    from service.answer.pipeline import build_assistant
 
     kwargs: dict[str, Any] = {"retrieval_mode": RETRIEVAL_MODES[name]}
     if "embeddings" in inspect.signature(build_assistant).parameters:

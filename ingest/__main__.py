@@ -3,7 +3,7 @@
 python -m ingest            parse, embed what is new and publish a new index build
                             (reuses the served build as it is when nothing changed)
 python -m ingest --force    rebuild from scratch: parse and embed everything again
-python -m ingest --check    print where the reports' text and tables disagree (no index needed)
+python -m ingest --check    print the tables' totals that do not add up (no index needed)
 
 Adding a report: put <id>.txt and <id>.meta.json in corpus/ and run `python -m ingest`.
 """
@@ -42,7 +42,9 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--check", action="store_true", help="toon tegenstrijdigheden en stop")
+    parser.add_argument(
+        "--check", action="store_true", help="toon totalen die niet kloppen en stop"
+    )
     parser.add_argument(
         "--force", action="store_true", help="bouw opnieuw, ook als niets veranderde"
     )
@@ -58,6 +60,8 @@ def main(argv: list[str] | None = None) -> int:
                 report = parse_report(doc, settings)
                 print(f"# {doc.id} — {doc.meta.title}")
                 print(format_report(report.discrepancies))
+                for problem in report.problems:
+                    print(f"Tabel niet gelezen, regel {problem.line}: {problem.reason}")
             return 0
         summary = run_ingest(
             settings, lambda: load_embeddings(settings), _progress, force=args.force

@@ -2,7 +2,7 @@
 
 A chunk is a run of whole sentences of one section, so its offsets are a verbatim
 span of the source. Table rows become chunks of their own (rendered readable by
-`ingest.tables.row_text`) that point back at the row's offsets.
+`ingest.tables.row_view`) that point back at the row's offsets.
 """
 
 from __future__ import annotations

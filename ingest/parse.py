@@ -26,7 +26,7 @@ _SOFT_HYPHEN = re.compile(r"(?<=[a-zà-ÿ]{2})-(\s*\n\s*)?(?=[a-zà-ÿ]{2})")
 _VOWELS = set("aeiouyàáâäèéêëìíîïòóôöùúûü")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
 class Span:
     """A region of the source: `source[start:end]`."""
 
@@ -261,12 +261,13 @@ def parse_document(
 ) -> Document:
     """Build the section tree of one report.
 
-    `table_spans` are `(start, end, title)` of tables found by `ingest.tables`; their lines
-    are left out of the running text, and text right after a table (its "Toelichting")
-    gets the table's title as its section.
+    `table_spans` are `(start, end, title)` of the tables `ingest.tables` recognised; their
+    lines are left out of the running text, and text right after a table (its
+    "Toelichting") gets the table's title as its section. Blocks that looked like a table
+    but could not be read are not passed in, so their text stays searchable.
     """
     lines = _lines(source)
-    tables = [Span(s, e) for s, e, _ in table_spans]
+    tables = sorted(Span(s, e) for s, e, _ in table_spans)
     table_titles = {Span(s, e): t for s, e, t in table_spans}
     root = Section(programme, 0, 0, len(source), programme)
     doc = Document(name, source, root)

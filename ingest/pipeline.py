@@ -13,7 +13,7 @@ import logging
 import shutil
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -27,8 +27,7 @@ from ingest.consistency import Discrepancy, find_discrepancies, write_consistenc
 from ingest.corpus import CorpusDocument, format_size, load_corpus
 from ingest.embed import embedding_fingerprint
 from ingest.parse import Document, Sentence, parse_document
-from ingest.table_store import write_table_store
-from ingest.tables import Table, TableProblem, parse_tables, row_text
+from ingest.tables import Table, TableProblem, parse_tables, row_view, write_table_store
 from ingest.vectors import EmbedCounts, LazyEmbeddings, fill_collection
 from service.settings import Settings
 
@@ -164,16 +163,17 @@ def parse_report(corpus: CorpusDocument, settings: Settings) -> ParsedReport:
         seconds[stage] = now - clock
         clock = now
 
-    parsed = parse_tables(corpus.text, corpus.id)
-    tables = _scoped(parsed.tables, corpus.id)
+    parsed = parse_tables(corpus.text, corpus.id, corpus.meta.year)
+    tables = list(parsed.tables)
     lap("tables")
+    # Only recognised tables leave the running text; an unreadable block stays searchable.
     spans = [(t.start, t.end, t.title) for t in tables]
     document = parse_document(corpus.text, corpus.id, corpus.root_heading, spans)
     sentences = document.sentences()
     if not sentences:
         raise IngestError(msg.NO_RUNNING_TEXT.format(file=corpus.path.name))
     lap("parse")
-    discrepancies = find_discrepancies(corpus.text, sentences, tables)
+    discrepancies = find_discrepancies(corpus.text, tables)
     lap("consistency")
     chunks = chunk_document(document, settings.chunk_chars)
     for table in tables:
@@ -182,7 +182,7 @@ def parse_report(corpus: CorpusDocument, settings: Settings) -> ParsedReport:
                 make_chunk(
                     corpus.id,
                     table.citation_section,
-                    row_text(table, row),
+                    row_view(table, row),
                     row.start,
                     row.end,
                     kind="table_row",
@@ -190,14 +190,8 @@ def parse_report(corpus: CorpusDocument, settings: Settings) -> ParsedReport:
             )
     lap("chunk")
     return ParsedReport(
-        corpus, document, sentences, tables, parsed.problems, chunks, discrepancies, seconds
+        corpus, document, sentences, tables, list(parsed.problems), chunks, discrepancies, seconds
     )
-
-
-def _scoped(tables: Sequence[Table], document: str) -> list[Table]:
-    """Table ids prefixed with the document id: two reports' tables of the same title
-    (next year's report has them all) must not share an id in the table store."""
-    return [replace(t, id=f"{document}:{t.id}") for t in tables]
 
 
 def build_id(corpus: Sequence[CorpusDocument], settings: Settings) -> str:
@@ -329,7 +323,6 @@ def _write_build(
 
 
 def _document_summary(report: ParsedReport) -> DocumentSummary:
-    text = report.corpus.text
     return DocumentSummary(
         id=report.corpus.id,
         file=report.corpus.path.name,
@@ -340,7 +333,7 @@ def _document_summary(report: ParsedReport) -> DocumentSummary:
         tables=len(report.tables),
         table_rows=sum(len(t.rows) for t in report.tables),
         discrepancies=len(report.discrepancies),
-        table_problems=[f"regel {line_number(text, p.start)}: {p.reason}" for p in report.problems],
+        table_problems=[f"regel {p.line}: {p.reason}" for p in report.problems],
         seconds=sum(report.seconds.values()),
     )
 

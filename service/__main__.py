@@ -17,10 +17,11 @@ from pydantic import ValidationError
 
 from ingest.embed import ModelMissingError
 from ingest.store import IndexMissingError
-from service import logs, messages
+from service.render import messages
+from service.settings import get_settings
+from service.web import logs
 from service.web.errors import error_body, validation_message
 from service.web.schemas import AskRequest, AskResponse
-from service.settings import get_settings
 
 
 def _print_answer(response: AskResponse, out: TextIO) -> None:
@@ -81,7 +82,7 @@ def _jsonl(path: str, assistant: Any, out: TextIO) -> int:
 
 
 def _ask(args: argparse.Namespace) -> int:
-    from service.answer import build_assistant
+    from service.answer.pipeline import build_assistant
 
     if args.question is None and args.jsonl is None:
         print("Geef een vraag, of --jsonl BESTAND.", file=sys.stderr)

@@ -14,7 +14,11 @@ ROOT = Path(__file__).resolve().parent.parent
 class Settings(BaseSettings):
     """Paths, model and retrieval knobs shared by ingest, the service and the evals."""
 
-    model_config = SettingsConfigDict(env_prefix="VRAAGBAAK_", frozen=True)
+    # A deployment's own choices (which municipality it serves) live in vraagbaak.env at the
+    # root; environment variables override it.
+    model_config = SettingsConfigDict(
+        env_prefix="VRAAGBAAK_", env_file=ROOT / "vraagbaak.env", frozen=True, extra="ignore"
+    )
 
     corpus_dir: Path = ROOT / "corpus"
     index_dir: Path = ROOT / "index"
@@ -30,6 +34,10 @@ class Settings(BaseSettings):
     max_document_bytes: int = Field(default=5_000_000, gt=0)
     # Texts per call to the model while embedding; progress is reported per batch.
     embed_batch_size: int = Field(default=64, gt=0)
+
+    # The municipality whose newest report answers a question that names none; empty means
+    # the municipality with the most reports in the corpus.
+    default_municipality: str = ""
 
     chunk_chars: int = 700
     retrieval_k: int = 8

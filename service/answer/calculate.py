@@ -20,10 +20,10 @@ from typing import Literal, Protocol
 from service.answer.extract import REFERS_BACK
 from service.answer.figures import OF_THOSE, TOKEN, TOTAL, Amount, amounts
 from service.answer.grounding import ungrounded_numbers
+from service.answer.knowledge import SentenceUnit
 from service.answer.result import PartAnswer, StatedFigure
 from service.core.numbers import format_euro, format_number, format_percent, parse_nl_number
 from service.core.text import fold, stem
-from service.knowledge import SentenceUnit
 from service.lexicon import lexicon
 from service.render.messages import (
     CALCULATION,

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from service.answer.knowledge import Knowledge, SentenceUnit
 from service.answer.retrieval import Hit
-from service.knowledge import Knowledge, SentenceUnit
 from service.lexicon.vocabulary import HEAD_PART, Vocabulary
 from service.understand.frame import Language, Part
 
@@ -130,7 +130,7 @@ class SentenceRanker:
         concepts = [
             (c, factor)
             for text, factor in ((question, 1.0), (context, W_CARRIED))
-            for c in self.lexicon.concepts(text, correct=language == "nl")
+            for c in self.lexicon.concepts(text, correct=language == "nl", expand_known=False)
             if self.lexicon.is_known(c)
         ]
         weight = sum(factor * self._query_weight(c) for c, factor in concepts) or 1.0
@@ -194,7 +194,7 @@ class SentenceRanker:
         A word the report never uses weighs as the rarest word, so a question about
         something absent ("fietsendiefstallen") cannot be covered by a part of it.
         """
-        whole = next(t for t, w in concept.items() if w == 1.0) if concept else ""
+        whole = max(concept, key=lambda t: concept[t]) if concept else ""
         known = [self._idf[t] for t, w in concept.items() if t in self._idf and w >= HEAD_PART]
         return self._idf.get(whole) or max(known, default=self._max_idf)
 

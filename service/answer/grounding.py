@@ -24,16 +24,21 @@ _TOLERANCE = Decimal("0.005")
 
 
 def _close(value: Decimal, allowed: Iterable[Decimal]) -> bool:
-    """Equal to a grounded number, possibly in the table's unit (× € 1.000), up to rounding."""
+    """Equal to a grounded number, possibly in the table's unit (× € 1.000), up to rounding;
+    a whole number may be a grounded one rounded ("65,7%, afgerond 66%")."""
+    whole = value == value.to_integral_value()
     return any(
         abs(abs(value) - abs(a) * scale) <= _TOLERANCE * scale
+        or (whole and scale == 1 and a != a.to_integral_value() and abs(abs(value) - abs(a)) < 1 / 2)
         for a in allowed
         if a != 0 or value == 0
         for scale in _UNIT_SCALES
     )
 
 
-def ungrounded_numbers(answer: str, citations: Sequence[Citation]) -> list[Decimal]:
+def ungrounded_numbers(
+    answer: str, citations: Sequence[Citation], asked: str = ""
+) -> list[Decimal]:
     """The numbers of an answer that no citation or shown calculation accounts for.
 
     A citation accounts for the numbers of its quote, its section, its report's title
@@ -47,6 +52,9 @@ def ungrounded_numbers(answer: str, citations: Sequence[Citation]) -> list[Decim
         if citation.table_row:
             allowed.update(extract_numbers(citation.table_row))
     allowed.update(Decimal(c.id) for c in citations)
+    # The asker's own numbers (a year, "doelstelling 5.3", a claimed figure) are theirs.
+    allowed.update(extract_numbers(asked))
+    allowed.update(Decimal(n) for n in range(1, 10))  # part numbers of a multi-part answer
     # Results of shown calculations count once their operands are grounded.
     changed = True
     while changed:
@@ -68,13 +76,18 @@ def _is_year(value: Decimal) -> bool:
     return value == value.to_integral_value() and 1990 <= value <= 2100
 
 
-def enforce_grounding(response: AskResponse, sources: dict[str, str]) -> AskResponse:
-    """Check quotes are verbatim and numbers grounded; fall back to the bare quotes if not."""
+def enforce_grounding(
+    response: AskResponse, sources: dict[str, str], asked: str = ""
+) -> AskResponse:
+    """Check quotes are verbatim and numbers grounded; fall back to the bare quotes if not.
+
+    `asked` is the question: numbers the asker wrote are not claims of the answer.
+    """
     for citation in response.citations:
         verbatim = sources.get(citation.document, "")[citation.start : citation.end]
         if verbatim != citation.quote:
             raise AssertionError(f"citation {citation.id} is not verbatim source text")
-    loose = ungrounded_numbers(response.answer, response.citations)
+    loose = ungrounded_numbers(response.answer, response.citations, asked)
     if not loose:
         return response
     log.warning(

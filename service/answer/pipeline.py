@@ -22,18 +22,18 @@ from service.answer import calculate, claims
 from service.answer.definitions import Definition, find_definitions, lookup
 from service.answer.extract import SentenceRanker, wanted_amount
 from service.answer.grounding import enforce_grounding
+from service.answer.knowledge import Knowledge, SentenceUnit, load_knowledge
 from service.answer.result import PartAnswer, make_citation
 from service.answer.retrieval import HybridRetriever, RetrievalMode
 from service.answer.scope import Corpus
 from service.answer.tables import TableAnswerer
 from service.answer.text import TextAnswerer
-from service.knowledge import Knowledge, SentenceUnit, load_knowledge
 from service.render import refusals
 from service.render.compose import respond
 from service.render.messages import ABBREVIATION, FOUND_ELSEWHERE, SOURCE_NOTE, say
 from service.settings import Settings
 from service.understand.frame import Frame, Language, Part
-from service.understand.parse import read_part, understand
+from service.understand.parse import content_terms, read_part, understand
 from service.web.schemas import AskRequest, AskResponse, Citation
 
 log = logging.getLogger(__name__)
@@ -92,9 +92,25 @@ class Assistant:
         return self.knowledge.sources[document]
 
     def understand(self, request: AskRequest) -> Frame:
-        """The question of a request, read into a frame (with its history)."""
+        """The question of a request, read into a frame (with its history); a follow-up that
+        points at the figure given before ("hoeveel daarvan …") also carries what that
+        figure was about (the row it came from)."""
         history = [t.content for t in request.history if t.role == "user" and t.content.strip()]
-        return understand(request.question.strip(), history, self.corpus.facts())
+        frame = understand(request.question.strip(), history, self.corpus.facts())
+        if not frame.followup or not frame.parts or not frame.parts[0].refers_back:
+            return frame
+        first = frame.parts[0]
+        previous = first.previous
+        if previous is None:
+            return frame
+        selection = self.corpus.select(frame.scope, previous)
+        answered = self.tables.answer(previous, selection.documents, frame.language)
+        labels = {f.label.split(",")[0] for f in (answered.figures if answered else []) if f.label}
+        if answered is None or not answered.answered or len(labels) != 1:
+            return frame
+        words = tuple(w for w in content_terms(labels.pop()) if w not in first.carried)
+        carried = replace(first, carried=(*words, *first.carried))
+        return replace(frame, parts=(carried, *frame.parts[1:]))
 
     def ask(self, request: AskRequest) -> AskResponse:
         """Answer one question; no number leaves without its source (see `grounding`)."""
@@ -114,8 +130,14 @@ class Assistant:
         """One part, from the reports it is scoped to (or, unnamed, any report that has it)."""
         language = frame.language
         scope = frame.scope
-        if scope.elsewhere and not scope.municipalities:
-            found = self.route(part, tuple(self.corpus.documents), language, scope.elsewhere)
+        if scope.elsewhere:
+            # Another municipality: only what these reports say about it, quoted.
+            documents = (
+                self.corpus.select(scope, part).documents
+                if scope.municipalities
+                else tuple(self.corpus.documents)
+            )
+            found = self.route(part, documents, language, scope.elsewhere)
             if found is not None and found.answered:
                 return found
             return refusals.other_municipality(scope.elsewhere[0], self.corpus, language)
@@ -172,7 +194,7 @@ class Assistant:
 
     def _claim(self, part: Part, documents: Sequence[str], language: Language) -> PartAnswer:
         """Check a claim against what the tables and the text say about its statement."""
-        statement = read_part(part.claim.statement if part.claim else part.asked, language=language)
+        statement = read_part(part.claim.probe if part.claim else part.asked, language=language)
         probe = replace(statement, carried=part.carried, previous=part.previous)
         answers = []
         table = self.tables.answer(probe, documents, language)

@@ -9,7 +9,6 @@ name and year comes from the metadata of the indexed documents.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -143,7 +142,6 @@ class Corpus:
 
 
 def _stated_years(text: str, year: int) -> set[int]:
-    """Years a report gives figures for besides its own: the years in its table headers
-    and the earlier years it compares with (never later years: plans are not figures)."""
-    header_years = {int(y) for y in re.findall(r"(?<![\d.,])(?:19|20)\d\d(?![\d.,])", text)}
-    return {y for y in header_years | set(years_in(text)) if year - 10 <= y < year}
+    """Years a report says something about besides its own: earlier years it compares
+    with, later years it plans for. Whether it gives the figure asked is for the routes."""
+    return {y for y in years_in(text) if year - 15 <= y <= year + 5}

@@ -12,7 +12,7 @@ printed total, the "realisatie" row, the latest year.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ingest.tables.model import Column, Row, Table
 from service.core.text import fold, words
@@ -25,6 +25,9 @@ STRONG = 0.8  # a match this good means the same word (stem, compound head, syno
 MIN_COVERAGE = 0.6  # share of the question's weight a table must explain
 LABEL_NAMED = 0.6  # share of a label's distinctive words a question must name
 CARRIED = 0.5  # words a follow-up carried count half
+CLIPPED = 0.85  # a compound holding a one-word label names it
+SECTION = 0.5  # the heading a table stands under says less than its own title
+UNKNOWN = 0.3  # weight of a question word no report uses
 
 
 def _role(text: str) -> str | None:
@@ -39,6 +42,7 @@ class TableView:
 
     table: Table
     title: set[str]
+    section: set[str]
     rows: list[set[str]]
     distinct: list[set[str]]
     levels: int
@@ -51,8 +55,8 @@ class TableView:
     def of(cls, table: Table, terms: Callable[[str], set[str]]) -> TableView:
         """Precompute a table's term sets."""
         notes = " ".join(n.text for n in table.notes if n.kind in ("omschrijving", "eenheid"))
-        leaf = table.section.rsplit(" > ", 1)[-1]
-        title = terms(f"{table.title} {table.stub} {leaf} {notes}")
+        title = terms(f"{table.title} {table.stub} {notes}")
+        section = terms(table.section.rsplit(" > ", 1)[-1]) - title
         rows = [terms(f"{r.group} {r.label}") for r in table.rows]
         counts: dict[str, int] = {}
         for row_terms in rows:
@@ -62,10 +66,11 @@ class TableView:
         distinct = [{t for t in r if counts[t] <= half} or r for r in rows]
         levels = max((len(c.header) for c in table.columns), default=1)
         columns = [_column_levels(c, levels, terms) for c in table.columns]
-        vocabulary = set(title).union(*rows, *(s for c in columns for s in c))
+        vocabulary = set(title).union(section, *rows, *(s for c in columns for s in c))
         return cls(
             table=table,
             title=title,
+            section=section,
             rows=rows,
             distinct=distinct,
             levels=levels,
@@ -100,8 +105,16 @@ def _column_levels(column: Column, levels: int, terms: Callable[[str], set[str]]
 
 
 def strength(concept: Concept, terms: set[str]) -> float:
-    """How well a set of terms holds a concept (the best weight of a stem it contains)."""
-    return max((w for t, w in concept.items() if t in terms), default=0.0)
+    """How well a set of terms holds a concept (the best weight of a stem it contains).
+
+    A one-word label is often a clipped compound ("Koop" for "koopwoningen",
+    "Corporatie" for "corporatiewoningen"): a question word that holds the label as a
+    part counts as naming it.
+    """
+    best = max((w for t, w in concept.items() if t in terms), default=0.0)
+    if len(terms) == 1 and 0 < best < STRONG:
+        return CLIPPED
+    return best
 
 
 @dataclass(frozen=True)
@@ -111,6 +124,7 @@ class Asked:
     own: list[tuple[Concept, float]]
     carried: list[tuple[Concept, float]]
     wants_total: bool
+    group: Concept | None = None  # "welke wijk": what the answer names, not what it is about
 
     @property
     def all(self) -> list[tuple[Concept, float, bool]]:
@@ -123,18 +137,36 @@ def asked_concepts(
 ) -> Asked:
     """The concepts a part asks about, with how much each says."""
     own_words = set(part.terms)
+    narrowed = vocabulary.narrowed(part.asked)
+    own_words |= narrowed
     own = []
+    group = None
     for phrase, concept in vocabulary.concept_spans(part.asked):
         if not concept or not (set(phrase.split()) & own_words or " " in phrase):
             continue
-        own.append((concept, max(weight(concept), 0.05)))
+        if part.group is not None and phrase == part.group and part.operation != "value":
+            group = concept
+            continue
+        # A verb says little about the topic; a word no report uses is a verb form or a typo
+        # more often than a topic, unless it names another kind of a known thing.
+        known = vocabulary.is_known(concept)
+        if phrase in narrowed:
+            own.append((concept, 1.0))
+        elif not known or vocabulary.is_verb_form(phrase):
+            own.append((concept, UNKNOWN))
+        else:
+            own.append((concept, max(weight(concept), 0.05)))
+    # A "why" follow-up is about the earlier figure: its carried words count in full.
+    factor = 1.0 if part.kind == "reason" else CARRIED
     carried = [
-        (concept, CARRIED * max(weight(concept), 0.05))
+        (concept, factor * max(weight(concept), 0.05))
         for _, concept in vocabulary.concept_spans(" ".join(part.carried))
         if concept
     ]
+    if part.kind == "reason":
+        own = [(c, CARRIED * w) for c, w in own]
     total_words = {m.value for m in lexicon().table_roles.find(fold(part.asked))}
-    return Asked(own, carried, "total" in total_words)
+    return Asked(own, carried, "total" in total_words, group)
 
 
 @dataclass(frozen=True)
@@ -152,11 +184,13 @@ class TableMatch:
     columns: tuple[int, ...]
     levels_named: frozenset[int]
     missing: tuple[str, ...] = ()
+    rival: TableView | None = None  # "in de buurt of in de stad": a second table to compare
 
 
 def _explained(concept: Concept, view: TableView) -> float:
-    """How well a table explains one concept: in its title, a row label or a header."""
-    best = strength(concept, view.title)
+    """How well a table explains one concept: in its title, a row label or a header (or,
+    for less, the heading it stands under)."""
+    best = max(strength(concept, view.title), SECTION * strength(concept, view.section))
     for row in view.rows:
         best = max(best, strength(concept, row))
     for column in view.columns:
@@ -165,10 +199,16 @@ def _explained(concept: Concept, view: TableView) -> float:
     return best
 
 
+def _share(concepts: Sequence[tuple[Concept, float]], view: TableView) -> float | None:
+    total = sum(w for _, w in concepts)
+    if not total:
+        return None
+    return sum(w * min(1.0, _explained(c, view)) for c, w in concepts) / total
+
+
 def coverage(asked: Asked, view: TableView) -> float:
-    """The share of the part's weight the table explains."""
-    total = sum(w for _, w, _ in asked.all) or 1.0
-    return sum(w * min(1.0, _explained(c, view)) for c, w, _ in asked.all) / total
+    """The share of the part's weight the table explains (carried words weigh less)."""
+    return _share([(c, w) for c, w, _ in asked.all], view) or 0.0
 
 
 def _named_rows(concepts: Sequence[tuple[Concept, float]], view: TableView) -> list[int]:
@@ -190,19 +230,23 @@ def _named_rows(concepts: Sequence[tuple[Concept, float]], view: TableView) -> l
 def _named_columns(
     concepts: Sequence[tuple[Concept, float]], view: TableView
 ) -> tuple[list[int], set[int]]:
-    """Columns matching every header level the concepts name, and which levels they name."""
+    """Columns matching every header level the concepts name, and which levels they name.
+
+    A word every header of a level holds ("casuïstiek" under each group) tells no column
+    from another and selects nothing.
+    """
     table = view.table
     chosen = list(range(len(table.columns)))
     levels: set[int] = set()
     for level in range(view.levels):
-        hit = [
-            i
-            for i in chosen
-            if any(strength(c, view.columns[i][level]) >= STRONG for c, _ in concepts)
-            and not _spans_levels(table.columns[i], view.levels)
-        ]
+        candidates = [i for i in chosen if not _spans_levels(table.columns[i], view.levels)]
+        hit: set[int] = set()
+        for concept, _ in concepts:
+            matched = {i for i in candidates if strength(concept, view.columns[i][level]) >= STRONG}
+            if matched and matched != set(candidates):
+                hit |= matched
         if hit:
-            chosen = hit
+            chosen = sorted(hit)
             levels.add(level)
     return (chosen if levels else []), levels
 
@@ -212,9 +256,77 @@ def _spans_levels(column: Column, levels: int) -> bool:
     return len(column.header) < levels and levels > 1
 
 
+def _facets(concept: Concept, view: TableView) -> set[tuple[object, ...]]:
+    """Which slot of a table a concept fills: a row, or a value at a header level."""
+    out: set[tuple[object, ...]] = set()
+    for i, distinct in enumerate(view.distinct):
+        held = [t for t in distinct if concept.get(t, 0.0) >= STRONG]
+        if distinct and len(held) / len(distinct) >= LABEL_NAMED:
+            out.add(("row", id(view), i))
+    for level in range(view.levels):
+        values = {frozenset(c[level]) for c in view.columns}
+        hit = {v for v in values if strength(concept, set(v)) >= STRONG}
+        if hit and hit != values:
+            out.update(("column", id(view), level, v) for v in hit)
+    return out
+
+
+def _families(views: Sequence[TableView]) -> list[list[TableView]]:
+    """Tables of one shape (same row labels and columns): one table per topic, such as a
+    score for the neighbourhood and the same score for the city."""
+    groups: dict[tuple[object, ...], list[TableView]] = {}
+    for view in views:
+        key = (tuple(r.label for r in view.table.rows), len(view.table.columns))
+        groups.setdefault(key, []).append(view)
+    return [g for g in groups.values() if len(g) > 1]
+
+
+def _sibling(concept: Concept, family: Sequence[TableView]) -> TableView | None:
+    """The one table of a family whose own title words (not shared) hold the concept."""
+    shared = set.intersection(*(v.title for v in family))
+    hits = [v for v in family if strength(concept, v.title - shared) >= STRONG]
+    return hits[0] if len(hits) == 1 else None
+
+
+def replace_carried(asked: Asked, views: Sequence[TableView]) -> Asked:
+    """Drop the carried words a follow-up's own words replace: "en Centrum?" after
+    Meerzicht (another row), "en de baten?" after lasten (another column), "en voor de
+    stad?" after the neighbourhood's score (the sibling table)."""
+    if not asked.own or not asked.carried:
+        return asked
+    kept = []
+    for carried, weight in asked.carried:
+        replaced = False
+        for view in views:
+            theirs = _facets(carried, view)
+            for own, _ in asked.own:
+                mine = _facets(own, view)
+                if any(_same_slot(a, b) and a != b for a in mine for b in theirs):
+                    replaced = True
+        for family in _families(views):
+            theirs_sibling = _sibling(carried, family)
+            if theirs_sibling is None:
+                continue
+            for own, _ in asked.own:
+                mine_sibling = _sibling(own, family)
+                if mine_sibling is not None and mine_sibling is not theirs_sibling:
+                    replaced = True
+        if not replaced:
+            kept.append((carried, weight))
+    return replace(asked, carried=kept)
+
+
+def _same_slot(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
+    """Two facets of the same slot: rows of one table, or one header level of one table."""
+    if a[0] != b[0] or a[1] != b[1]:
+        return False
+    return a[0] == "row" or a[2] == b[2]
+
+
 def match(asked: Asked, views: Sequence[TableView]) -> TableMatch | None:
     """The table that best answers the part, with what the part names in it; None when no
     table explains enough of the part."""
+    asked = replace_carried(asked, views)
     scored = sorted(
         ((coverage(asked, v), i) for i, v in enumerate(views)), key=lambda s: (-s[0], s[1])
     )
@@ -232,20 +344,47 @@ def match(asked: Asked, views: Sequence[TableView]) -> TableMatch | None:
     elif not columns:
         columns, levels = carried_columns, carried_levels
     missing = tuple(
-        next(iter(c))
+        max(c, key=lambda t: c[t])
         for c, w in asked.own
-        if _explained(c, view) < STRONG and w > 0.3 and _names_other(c, views, view)
+        if _explained(c, view) < STRONG and w > UNKNOWN and _names_other(c, views, view)
     )
-    return TableMatch(view, best, tuple(rows), tuple(columns), frozenset(levels), missing)
+    rival = _rival(asked, views, view, scored)
+    if rival is not None:
+        missing = ()
+    return TableMatch(view, best, tuple(rows), tuple(columns), frozenset(levels), missing, rival)
+
+
+RIVAL_MARGIN = 0.2
+
+
+def _rival(
+    asked: Asked,
+    views: Sequence[TableView],
+    best: TableView,
+    scored: Sequence[tuple[float, int]],
+) -> TableView | None:
+    """A second table the part also asks about: it explains a word the best one lacks,
+    and the best one a word it lacks ("veiliger in de buurt of in de stad")."""
+    if len(scored) < 2 or scored[1][0] < scored[0][0] - RIVAL_MARGIN or scored[1][0] < MIN_COVERAGE:
+        return None
+    other = views[scored[1][1]]
+    own = [c for c, _ in asked.own]
+    only_best = [c for c in own if _explained(c, best) >= STRONG > _explained(c, other)]
+    only_other = [c for c in own if _explained(c, other) >= STRONG > _explained(c, best)]
+    same_shape = len(best.table.columns) == len(other.table.columns)
+    return other if only_best and only_other and same_shape else None
 
 
 def _names_other(concept: Concept, views: Sequence[TableView], chosen: TableView) -> bool:
-    """Whether a concept is a row or column label of another table (a wijk, a category)."""
+    """Whether a concept is the whole label of a row in another table (a wijk, a category,
+    "Begroting"): the part asks for something this table does not break down by."""
     for view in views:
         if view is chosen:
             continue
-        if any(strength(concept, row) >= STRONG for row in view.rows):
-            return True
+        for distinct in view.distinct:
+            held = [t for t in distinct if concept.get(t, 0.0) >= STRONG]
+            if distinct and len(held) / len(distinct) >= LABEL_NAMED:
+                return True
     return False
 
 

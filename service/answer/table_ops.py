@@ -49,7 +49,7 @@ class Reading:
         self.asked = asked
         self.corpus = corpus
         self.language = language
-        self.spans: list[tuple[int, int, int | None]] = []  # (start, end, row) cited, in order
+        self.spans: list[tuple[Table, int, int, int | None]] = []  # cited (row or note), in order
         self.figures: list[StatedFigure] = []
 
     # -- choosing cells -------------------------------------------------------------------
@@ -101,9 +101,13 @@ class Reading:
     def rows(self) -> list[int]:
         """The rows to read: named ones, else what the operation needs, else the structure."""
         details = [i for i, r in enumerate(self.table.rows) if not r.is_total]
-        if self.found.rows:
-            return list(self.found.rows)
         operation = self.part.operation
+        named = list(self.found.rows)
+        if operation in AGGREGATES and operation != "list":
+            named = [r for r in named if not self.table.rows[r].is_total]
+            return named if len(named) > 1 else details
+        if named:
+            return named
         if operation == "list":
             return list(range(len(self.table.rows)))
         if operation in AGGREGATES:
@@ -160,7 +164,7 @@ class Reading:
     def mark(self, row: int) -> int:
         """The citation number of a row, cited on first use."""
         r = self.table.rows[row]
-        span = (r.start, r.end, row)
+        span = (self.table, r.start, r.end, row)
         if span not in self.spans:
             self.spans.append(span)
         return self.spans.index(span) + 1
@@ -170,7 +174,7 @@ class Reading:
         note = self.table.note(kind)
         if note is None:
             return None
-        span = (note.start, note.end, None)
+        span = (self.table, note.start, note.end, None)
         if span not in self.spans:
             self.spans.append(span)
         return note.text, self.spans.index(span) + 1
@@ -239,6 +243,8 @@ class Reading:
         return lines
 
     def rank(self, rows: Sequence[int], columns: Sequence[int]) -> list[str]:
+        if any(self.view.row_roles[r] is not None for r in rows):
+            return []  # "begroting" against "realisatie" is no ranking of things
         picks = self.picks(rows, columns)
         if len({p.columns for p in picks}) != 1 or len(picks) < 2:
             return []
@@ -252,11 +258,15 @@ class Reading:
             items = ", ".join(f"{row_label(self.table.rows[p.row])} ({self.shown(p.value)}) [{self.mark(p.row)}]" for p in chosen)
             return [text.say("top", self.language, n=str(len(chosen)), items=items)]
         best = [p for p in ordered if p.value == ordered[0].value]
-        for p in best:
+        lines = [self.state(p) for p in best] if len(best[0].columns) > 1 else []
+        for p in best if not lines else []:
             self.figures.append(StatedFigure(p.value, self.table.unit, p.year, p.name))
         names = ", ".join(f"{row_label(self.table.rows[p.row])} [{self.mark(p.row)}]" for p in best)
         key_name = "least" if self.part.operation == "min" else "most"
-        return [text.say(key_name, self.language, names=names, value=self.shown(best[0].value))]
+        return [
+            text.say(key_name, self.language, names=names, value=self.shown(best[0].value)),
+            *lines,
+        ]
 
     def select(
         self, rows: Sequence[int], columns: Sequence[int], op: Comparison, threshold: Decimal
@@ -296,7 +306,11 @@ class Reading:
         calculation = f"{format_number(high)} − {format_number(low)} = {format_number(difference)}"
         self.figures.append(StatedFigure(difference, self.table.unit, None, "verschil"))
         if self.part.operation == "change" and a.year and b.year and vb != 0:
-            change = percentage(va - vb, abs(vb))
+            change = percentage(abs(va - vb), abs(vb)).quantize(Decimal("0.1"))
+            shown = text.show_value(self.table, change, percent=True)
+            direction = "+" if va > vb else "−"
+            percent = f"{format_number(difference)} / {format_number(abs(vb))} = {direction}{shown}"
+            self.figures.append(StatedFigure(change, "%", a.year, "verandering"))
             lines.append(
                 text.say(
                     "change",
@@ -304,7 +318,7 @@ class Reading:
                     old_year=str(b.year),
                     new_year=str(a.year),
                     calculation=calculation,
-                    percent=f"{'+' if change > 0 else '−'}{text.show_value(self.table, abs(change).quantize(Decimal('0.1')), percent=True)}",
+                    percent=percent,
                 )
             )
             return lines
@@ -336,6 +350,9 @@ class Reading:
         part_value = sum((p.value for p in parts), Decimal(0))
         share = percentage(abs(part_value), abs(whole.value))
         shown = text.show_value(self.table, share.quantize(Decimal("0.1")), percent=True)
+        rounded = share.quantize(Decimal(1))
+        if rounded != share.quantize(Decimal("0.1")):
+            shown += f" ({text.say('rounded', self.language, value=format_number(rounded))})"
         part_text = _sum_text([abs(p.value) for p in parts], abs(part_value)) if len(parts) > 1 else format_number(abs(part_value))
         calculation = f"{part_text.split(' = ')[-1]} / {format_number(abs(whole.value))} = {shown}"
         if len(parts) > 1:

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 
 from ingest.consistency import Discrepancy
 from ingest.tables.model import Table, row_view
 from ingest.tables.store import TableStore
 from service.answer.result import PartAnswer, StatedFigure, make_citation
 from service.answer.scope import Corpus
-from service.answer.table_match import Concept, TableView, asked_concepts, match
+from service.answer.table_match import Asked, Concept, TableMatch, TableView, asked_concepts, match
 from service.answer.table_ops import Reading
+from service.core.numbers import format_number
 from service.core.text import fold
 from service.lexicon.vocabulary import Vocabulary
 from service.render import tables as text
@@ -46,7 +48,7 @@ class TableAnswerer:
         self.sources = sources
         self.weight = weight
         self.discrepancies = list(discrepancies)
-        self.views = [TableView.of(t, lambda s: set(vocabulary.terms(s))) for t in store.tables]
+        self.views = [TableView.of(t, vocabulary.stems) for t in store.tables]
 
     def answer(self, part: Part, documents: Sequence[str], language: Language) -> PartAnswer | None:
         """The table answer to a part, a refusal naming what the table lacks, or None when
@@ -63,10 +65,12 @@ class TableAnswerer:
         if found is None:
             return None
         table = found.view.table
-        if found.missing and not found.rows:
+        if found.missing:
             what = join_words(list(found.missing), language)
             body = text.say("no_label", language, title=table.title, what=what)
             return PartAnswer("refusal", body, answered=False, documents=(table.document,))
+        if found.rival is not None:
+            return self._compare_tables(found, part, asked, language)
         reading = Reading(found, part, asked, self.corpus, language)
         lines = reading.lines()
         if isinstance(lines, str):
@@ -78,10 +82,43 @@ class TableAnswerer:
         return PartAnswer(
             "table",
             " ".join([head, *lines]),
-            self._citations(table, reading.spans),
+            self._citations(reading.spans),
             figures=reading.figures,
             documents=(table.document,),
         )
+
+    def _compare_tables(
+        self, found: TableMatch, part: Part, asked: Asked, language: Language
+    ) -> PartAnswer | None:
+        """Two tables the part compares ("in de buurt of in de stad"): each one's figure,
+        then which is higher and by how much."""
+        assert found.rival is not None
+        plain = replace(part, operation="value")
+        sides = [found, replace(found, view=found.rival, rows=(), columns=(), rival=None)]
+        readings = [Reading(side, plain, asked, self.corpus, language) for side in sides]
+        lines: list[str] = []
+        spans: list[tuple[Table, int, int, int | None]] = []
+        for reading in readings:
+            reading.spans = spans  # one numbering over both tables
+            said = reading.lines()
+            if isinstance(said, str) or len(reading.figures) != 1:
+                return None
+            lines.append(text.say("source", language, title=reading.table.title))
+            lines += said
+        (a,), (b,) = readings[0].figures, readings[1].figures
+        high, low = (a, b) if a.value >= b.value else (b, a)
+        difference = high.value - low.value
+        lines.append(
+            text.say(
+                "difference",
+                language,
+                calculation=f"{format_number(high.value)} − {format_number(low.value)} = "
+                f"{format_number(difference)}",
+            )
+        )
+        figures = [a, b, StatedFigure(difference, a.unit, a.year, "verschil")]
+        documents = tuple(dict.fromkeys(r.table.document for r in readings))
+        return PartAnswer("table", " ".join(lines), self._citations(spans), figures, True, documents)
 
     def contradictions(self, answer: PartAnswer | None) -> list[str]:
         """What the report's consistency check says about the rows an answer cites."""
@@ -99,10 +136,10 @@ class TableAnswerer:
                 out.append(d.explanation)
         return out
 
-    def _citations(self, table: Table, spans: Sequence[tuple[int, int, int | None]]) -> list[Citation]:
+    def _citations(self, spans: Sequence[tuple[Table, int, int, int | None]]) -> list[Citation]:
         """The cited rows (with their readable view) and notes, numbered in order of use."""
         out = []
-        for number, (start, end, row) in enumerate(spans, start=1):
+        for number, (table, start, end, row) in enumerate(spans, start=1):
             out.append(
                 make_citation(
                     number,

@@ -13,15 +13,15 @@ from collections.abc import Sequence
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from service.answer import calculate
+from service.answer import figures
 from service.answer.definitions import explain
 from service.answer.extract import Candidate, SentenceRanker, wanted_amount
+from service.answer.knowledge import Knowledge, SentenceUnit
 from service.answer.result import PartAnswer, StatedFigure, make_citation
 from service.answer.retrieval import HybridRetriever
 from service.answer.scope import Corpus
 from service.core.numbers import extract_numbers
 from service.core.text import fold, squash
-from service.knowledge import Knowledge, SentenceUnit
 from service.lexicon.vocabulary import rewrite_phrases
 from service.render.messages import (
     ABBREVIATION,
@@ -158,7 +158,7 @@ class TextAnswerer:
         stated = any(
             str(year) in (amount.year or "")
             for cand in candidates[:3]
-            for amount in calculate.amounts(sentences[cand.index].text)
+            for amount in figures.amounts(sentences[cand.index].text)
         )
         if stated:  # "… jaarwisseling 2023/2024 507 vouchers": the report gives it directly
             return None
@@ -166,7 +166,7 @@ class TextAnswerer:
         for a, b in ((i, i), (i - 1, i), (i, i + 1)):
             if a < 0 or b >= len(sentences) or sentences[a].section != sentences[b].section:
                 continue
-            found = calculate.derive_earlier(year, sentences[a].text, sentences[b].text)
+            found = figures.derive_earlier(year, sentences[a].text, sentences[b].text)
             if found is None:
                 continue
             citation = self.cite(1, sentences[a].start, sentences[b].end, sentences[b])

@@ -100,9 +100,15 @@ class Lexicon:
         )
 
     def synonyms_of(self, phrase: str) -> tuple[str, ...]:
-        """The report words an everyday phrase stands for ("oud en nieuw" -> jaarwisseling)."""
-        value = self.synonyms.values.get(fold(phrase))
+        """The report words an everyday or English phrase stands for ("oud en nieuw" ->
+        jaarwisseling, "owner occupied" -> koopwoningen)."""
+        value = self.phrases.values.get(fold(phrase))
         return tuple(value.split("|")) if value else ()
+
+    @property
+    def phrases(self) -> PhraseTable:
+        """Everyday Dutch and English phrases with the report words they stand for."""
+        return _phrase_table(self.synonyms, tuple(sorted(self.en_nl.items())))
 
     def municipality_names(self) -> PhraseTable:
         """Every municipality name and alias, mapped to the official name."""
@@ -156,6 +162,14 @@ def _municipalities() -> tuple[Municipality, ...]:
         names = [n.strip() for n in line.split("|") if n.strip()]
         out.append(Municipality(names[0], tuple(names[1:])))
     return tuple(out)
+
+
+@lru_cache(maxsize=2)
+def _phrase_table(synonyms: PhraseTable, en_nl: tuple[tuple[str, str], ...]) -> PhraseTable:
+    """Synonyms first, then English words (hyphens read as spaces: "owner-occupied")."""
+    entries = list(synonyms.values.items())
+    entries += [(english.replace("-", " "), dutch) for english, dutch in en_nl]
+    return PhraseTable(entries)
 
 
 @lru_cache(maxsize=4)

@@ -24,7 +24,7 @@ UNKNOWN_MODIFIER_HEAD = 0.5  # "autoinbraken" is only partly "woninginbraken"
 MODIFIER_PART = 0.3
 SYNONYM = 0.9  # a synonym counts almost as the word itself
 # Heads that add no topic of their own: "ondermijningszaken" is about "ondermijning".
-GENERIC_HEADS = ("zaken", "zaak", "gevallen", "casussen", "cijfers", "aantallen", "dingen")
+GENERIC_HEADS = tuple(sorted(lexicon().function_words["generic_heads"]))
 
 
 def is_stopword(word: str) -> bool:
@@ -100,9 +100,11 @@ class Vocabulary:
                 if not known and len(modifier) < 3:
                     continue
                 parts[part] = HEAD_PART if known else UNKNOWN_MODIFIER_HEAD
+                # "woonoverlastcasussen" is about woonoverlast: a generic head says little.
+                modifier_weight = HEAD_PART if part in GENERIC_HEADS else MODIFIER_PART
                 for m in known:
                     if len(m) >= MIN_COMPOUND_PART - 1:
-                        parts.setdefault(m, MODIFIER_PART)
+                        parts.setdefault(m, modifier_weight)
                 break
         for part in self._parts:
             if part != word and word.startswith(part) and len(word) - len(part) >= 3:
@@ -149,7 +151,8 @@ class Vocabulary:
         explained = {
             w
             for phrase, tokens in self._phrases(text)
-            if phrase and any(stem(t) in self._stems for t in lexicon().synonyms_of(phrase))
+            if phrase
+            and any(stem(t) in self._stems for t in lexicon().synonyms_of(phrase))
             for w in tokens
         }
         for word in words(text):
@@ -173,7 +176,9 @@ class Vocabulary:
                 unknown.append(word)
         return unknown
 
-    def concepts(self, text: str, *, correct: bool = True) -> list[dict[str, float]]:
+    def concepts(
+        self, text: str, *, correct: bool = True, expand_known: bool = False
+    ) -> list[dict[str, float]]:
         """A question's content words, each as the stems that may stand for it, weighted.
 
         "zandzakken" is one concept that "zandzak" (1.0), "zak" (0.8) or "zand" (0.3) can
@@ -181,21 +186,30 @@ class Vocabulary:
         everyday phrase is one concept its report words satisfy too ("oud en nieuw":
         jaarwisseling). Years are left out: nearly every sentence of a report names one.
         """
-        return [concept for _, concept in self.concept_spans(text, correct=correct)]
+        spans = self.concept_spans(text, correct=correct, expand_known=expand_known)
+        return [concept for _, concept in spans]
 
     def concept_spans(
-        self, text: str, *, correct: bool = True
+        self, text: str, *, correct: bool = True, expand_known: bool = True
     ) -> list[tuple[str, dict[str, float]]]:
-        """`concepts`, each with the (folded) words of the question it stands for."""
+        """`concepts`, each with the (folded) words of the question it stands for.
+
+        With `expand_known` off, a word the reports use themselves is not expanded with
+        its synonyms (the text route then matches the report's own wording first).
+        """
         out: list[tuple[str, dict[str, float]]] = []
-        for phrase, tokens in self._phrases(text):
+        for phrase, tokens in self._phrases(text, expand_known):
             targets = lexicon().synonyms_of(phrase) if phrase else ()
             if targets:
                 concept: dict[str, float] = {}
-                for target in targets:
+                # One step further: an English word's Dutch word may have synonyms too.
+                chained = [(t, SYNONYM) for t in targets] + [
+                    (t2, SYNONYM * SYNONYM) for t in targets for t2 in lexicon().synonyms_of(t)
+                ]
+                for target, factor in chained:
                     for word in target.split():
                         for t, w in self._word_terms(word, query=True, correct=False).items():
-                            concept[t] = max(concept.get(t, 0.0), w * SYNONYM)
+                            concept[t] = max(concept.get(t, 0.0), w * factor)
                 if len(tokens) == 1 and not is_stopword(tokens[0]):
                     for t, w in self._word_terms(tokens[0], query=True, correct=correct).items():
                         concept[t] = max(concept.get(t, 0.0), w)
@@ -206,17 +220,19 @@ class Vocabulary:
                     out.append((word, self._word_terms(word, query=True, correct=correct)))
         return out
 
-    def _phrases(self, text: str) -> list[tuple[str, list[str]]]:
+    def _phrases(self, text: str, expand_known: bool = True) -> list[tuple[str, list[str]]]:
         """The text's tokens, with everyday phrases the lexicon knows kept together.
 
-        A synonym applies only where the report lacks the word itself: a report that says
-        "kosten" is matched on "kosten" alone.
+        The phrase itself keeps its full weight; its report words count almost as much.
         """
         folded = " ".join(words(text))
+        for joined in self.narrowed(text):  # one unknown word, not a known one narrowed
+            modifier_end = next(i for i in range(3, len(joined)) if joined[i:] in folded)
+            folded = folded.replace(f"{joined[:modifier_end]} {joined[modifier_end:]}", joined)
         pieces: list[tuple[str, list[str]]] = []
         last = 0
-        for match in lexicon().synonyms.find(folded):
-            if " " not in match.phrase and match.phrase in self.vocabulary:
+        for match in lexicon().phrases.find(folded):
+            if not expand_known and " " not in match.phrase and match.phrase in self.vocabulary:
                 continue
             before = folded[last : match.start].split()
             pieces.extend(("", [w]) for w in before)
@@ -224,6 +240,30 @@ class Vocabulary:
             last = match.end
         pieces.extend(("", [w]) for w in folded[last:].split())
         return pieces
+
+    def is_verb_form(self, word: str) -> bool:
+        """A finite verb the reports use in another form: "speelden" (the report has
+        "speelde"), "daalt" ("dalen"). Such a word says little about the topic."""
+        if self.verb_forms(word):
+            return True
+        if word.endswith(("den", "ten")) and word[:-1] in self.vocabulary:
+            return True
+        return word.endswith(("de", "te")) and f"{word}n" in self.vocabulary
+
+    def narrowed(self, text: str) -> set[str]:
+        """Hyphenated words that name another kind of a report's thing: "auto-inbraken"
+        next to the report's "woninginbraken" (joined: "autoinbraken")."""
+        out = set()
+        for modifier, head in re.findall(r"\b([a-z]{3,})-([a-z]{4,})\b", fold(text)):
+            wholes = self.compounds_with(head) if head not in self.vocabulary else ()
+            if wholes and all(not w.startswith(modifier) for w in wholes):
+                out.add(f"{modifier}{head}")
+        return out
+
+    def stems(self, text: str) -> set[str]:
+        """The stems of a label's own words, without compound parts: "Meerzicht" is one
+        name, not "meer" plus "zicht"."""
+        return {stem(w) for w in words(text) if not is_stopword(w)}
 
     def terms(self, text: str, *, query: bool = False) -> list[str]:
         """Index terms: stems of content words plus stems of their compound parts.

@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
+from service.answer.knowledge import SentenceUnit
 from service.answer.result import PartAnswer
 from service.answer.scope import Corpus
-from service.knowledge import SentenceUnit
 from service.render.messages import (
     PART_NOT_COVERED,
     REFUSAL_ACTION,

@@ -50,6 +50,7 @@ TEXT = {
         "en": "The table ‘{title}’ gives no figure for {what}.",
     },
     "explanation": {"nl": "Toelichting: {note} [{n}]", "en": "Explanation (in Dutch): {note} [{n}]"},
+    "rounded": {"nl": "afgerond {value}%", "en": "rounded {value}%"},
     "behind": {
         "nl": "De cijfers achter dit bedrag:",
         "en": "The figures behind this amount:",

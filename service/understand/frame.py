@@ -55,6 +55,12 @@ class Claim:
     statement: str
     figures: tuple[Decimal, ...] = ()
     direction: Direction | None = None
+    topic: str = ""  # the statement without its figures: what to look up
+
+    @property
+    def probe(self) -> str:
+        """The text to answer in order to check the claim."""
+        return self.topic or self.statement
 
 
 @dataclass(frozen=True)
@@ -105,6 +111,7 @@ class Part:
     claim: Claim | None = None
     threshold: tuple[Comparison, Decimal] | None = None
     top_n: int | None = None
+    group: str | None = None  # "welke wijk …": the kind of thing the answer names
     calculation: CalculationPlan | None = None  # operands of a calculation over stated figures
     previous: Part | None = field(default=None, repr=False, compare=False)
 

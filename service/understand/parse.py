@@ -21,6 +21,7 @@ from service.core.numbers import extract_numbers
 from service.core.text import YEAR, fold_aligned, words, years_in
 from service.lexicon import PhraseMatch, lexicon
 from service.understand import followup
+from service.understand.calculation import plan_calculation
 from service.understand.frame import (
     Amount,
     Asks,
@@ -35,7 +36,6 @@ from service.understand.frame import (
     Register,
     Scope,
 )
-from service.understand.calculation import plan_calculation
 from service.understand.parts import split_parts
 from service.understand.register import detect_language, read_register
 
@@ -98,6 +98,7 @@ _DEFINITION = re.compile(
     r"(?P<subject>[^?]{2,40}?)\s*\??\s*$"
 )
 MAX_DEFINITION_WORDS = 3
+_RELATION = re.compile(r"\b(van|voor|bij|in|met|over|op|aan|of|for|in|with|about)\b")
 
 
 @dataclass(frozen=True)
@@ -170,8 +171,11 @@ def read_part(
     asks = _asks(tokens, question_word, claim)
     operations = lexicon().operations.find(folded)
     operation = _operation(operations, overview, folded)
+    if operation == "sum" and asks not in ("amount", "keywords", "what"):
+        operation = "value"  # "werkt samen met": a verb particle, not a sum
     amount = _amount(folded)
-    threshold = _threshold(folded, asks)
+    selection = _threshold(folded, asks)
+    threshold = selection[0] if selection else None
     if threshold is not None and asks == "which" and operation in ("value", "list"):
         operation = "filter"
     top_n = _top_n(folded)
@@ -179,8 +183,11 @@ def read_part(
         operation = "top"
     relative = lexicon().relative_years.find(folded)
     used = [m for m in (question_word, *operations, *relative) if m is not None]
+    if selection is not None and operation == "filter":
+        used.append(selection[1])
     terms = content_terms(text, used)
-    kind = _kind(text, asks, operation, amount, claim, terms)
+    group = _group(folded, question_word) if asks == "which" else None
+    kind = _kind(text, asks, operation, amount, claim, group)
     return Part(
         text=text,
         asked=text,
@@ -195,6 +202,7 @@ def read_part(
         claim=_claim(text) if claim else None,
         threshold=threshold,
         top_n=top_n,
+        group=group,
         calculation=plan_calculation(text, language)
         if kind in ("calculation", "figure")
         else None,
@@ -241,6 +249,16 @@ _TARGET_NOUN = re.compile(r"\b(doel|doelen|doelstelling|streefwaarde|streefcijfe
 _TARGET_VERB = re.compile(r"\b(gehaald|behaald|bereikt|gerealiseerd|voldaan|met|achieved|reached)\b")
 
 
+def _group(folded: str, question_word: PhraseMatch | None) -> str | None:
+    """The noun right after "welke"/"which": the kind of thing the answer names ("wijk")."""
+    if question_word is None:
+        return None
+    for word in words(folded[question_word.end :])[:3]:
+        if not lexicon().is_function_word(word) and word.isalpha():
+            return word
+    return None
+
+
 def _operation(matches: Sequence[PhraseMatch], overview: bool, folded: str = "") -> Operation:
     found = {m.value for m in matches}
     if _TARGET_NOUN.search(folded) and _TARGET_VERB.search(folded):
@@ -256,20 +274,21 @@ def _amount(folded: str) -> Amount | None:
     return next((a for a in _AMOUNT_ORDER if a in found), None)
 
 
-def _threshold(folded: str, asks: Asks) -> tuple[Comparison, Decimal] | None:
-    """The selection of a "which …" question: "meer dan 30" -> (">", 30), "geen" -> ("=", 0)."""
+def _threshold(folded: str, asks: Asks) -> tuple[tuple[Comparison, Decimal], PhraseMatch] | None:
+    """The selection of a "which …" question: "meer dan 30" -> (">", 30), "geen" -> ("=", 0),
+    with the words that said so."""
     match = _THRESHOLD.search(folded)
     if match:
         value = Decimal(match.group("n").replace(".", "").replace(",", "."))
-        return _THRESHOLD_OPS[match.group("op")], value
+        found = PhraseMatch(match.group(), "", match.start(), match.end())
+        return (_THRESHOLD_OPS[match.group("op")], value), found
     if asks != "which":
         return None
-    if _NONE.search(folded):
-        return "=", Decimal(0)
-    if _POSITIVE.search(folded):
-        return ">", Decimal(0)
-    if _NEGATIVE.search(folded):
-        return "<", Decimal(0)
+    for pattern, comparison in ((_NONE, "="), (_POSITIVE, ">"), (_NEGATIVE, "<")):
+        sign = pattern.search(folded)
+        if sign:
+            found = PhraseMatch(sign.group(), "", sign.start(), sign.end())
+            return (comparison, Decimal(0)), found  # type: ignore[return-value]
     return None
 
 
@@ -287,7 +306,7 @@ def _kind(
     operation: Operation,
     amount: Amount | None,
     claim: bool,
-    terms: tuple[str, ...],
+    group: str | None,
 ) -> PartKind:
     if claim:
         return "claim"
@@ -295,6 +314,8 @@ def _kind(
         return "definition"
     if asks == "why":
         return "reason"
+    if group is not None and operation == "value" and group in lexicon().amounts:
+        return "fact"  # "welke kosten …": which kinds, not how much
     if operation in ("sum", "diff", "change", "share", "average", "remainder"):
         return "calculation"
     if amount is not None or operation != "value" or asks in ("amount", "keywords"):
@@ -310,6 +331,8 @@ def is_definition(text: str, amount: Amount | None, operation: Operation) -> boo
     if not match:
         return False
     subject = text[match.start("subject") : match.end("subject")]
+    if _RELATION.search(fold_aligned(subject)):
+        return False  # "het kerndoel van IPTA" asks about IPTA, not what IPTA is
     return len(words(subject)) <= MAX_DEFINITION_WORDS and (
         bool(_ABBREVIATION.search(subject)) or len(words(subject)) == 1
     )
@@ -328,16 +351,31 @@ def definition_subject(text: str) -> str:
     return re.sub(r"^(?:eigenlijk|precies)\s+", "", rest).strip(" ?")
 
 
+_FIGURE = re.compile(
+    r"(?:€\s*)?(?<![\w.,])\d+(?:[.,]\d+)*(?:\s*(?:%|procent|percent|mln\.?|miljoen|million|"
+    r"euro|keer|x))?(?![\w])",
+    re.IGNORECASE,
+)
+_NOT_A_FIGURE = re.compile(
+    r"\b(?:doelstelling|programma|tabel|hoofdstuk|goal|table)\s+\d+(?:\.\d+)*", re.IGNORECASE
+)
+
+
 def _claim(statement: str) -> Claim:
-    """The figures and direction a claim states (years and codes are not figures)."""
-    blanked = YEAR.sub(" ", statement)
-    blanked = re.sub(r"\b\d+(?:\.\d+)+\b(?=\s*\))|\b(?:doelstelling|programma|tabel)\s+[\d.]+", " ", blanked, flags=re.I)
-    figures = tuple(extract_numbers(blanked))
+    """The figures and direction a claim states (years and codes are not figures), and the
+    statement without its figures: what to look up to check it."""
+    blanked = _NOT_A_FIGURE.sub(lambda m: "#" * len(m.group()), YEAR.sub("####", statement))
+    figures: list[Decimal] = []
+    topic = list(statement)
+    for match in _FIGURE.finditer(blanked):
+        figures.extend(extract_numbers(statement[match.start() : match.end()]))
+        topic[match.start() : match.end()] = " " * (match.end() - match.start())
     directions = {m.value for m in lexicon().directions.find(fold_aligned(statement))}
     direction: Direction | None = None
     if len(directions) == 1:
         direction = "up" if "up" in directions else "down"
-    return Claim(statement=statement, figures=figures, direction=direction)
+    cleaned = re.sub(r"\s+", " ", "".join(topic)).strip()
+    return Claim(statement=statement, figures=tuple(figures), direction=direction, topic=cleaned)
 
 
 def read_scope(question: str, corpus: CorpusFacts) -> Scope:

@@ -8,10 +8,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 
-from service.answer import Assistant
+from service.answer.pipeline import Assistant
+from service.settings import Settings, get_settings
 from service.web.errors import ServiceUnavailable, error_body
 from service.web.schemas import AskRequest, AskResponse
-from service.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1")

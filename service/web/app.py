@@ -13,11 +13,11 @@ from fastapi.staticfiles import StaticFiles
 
 from ingest.embed import ModelMissingError
 from ingest.store import IndexMissingError
-from service import messages
-from service.answer import Assistant, build_assistant
+from service.answer.pipeline import Assistant, build_assistant
+from service.render import messages
+from service.settings import Settings, get_settings
 from service.web.api import router
 from service.web.errors import install_error_handlers
-from service.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"

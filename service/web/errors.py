@@ -15,7 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from service import messages
+from service.render import messages
 from service.web.schemas import MAX_HISTORY_TURNS, MAX_QUESTION_CHARS
 
 log = logging.getLogger(__name__)

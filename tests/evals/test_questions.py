@@ -135,7 +135,7 @@ def test_report_path_is_the_corpus_file():
 
 
 def _table_store():
-    from ingest.table_store import TableStore
+    from ingest.tables.store import TableStore
     from ingest.tables import find_tables
     from tests.conftest import REPORT_NAME
 

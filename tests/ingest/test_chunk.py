@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from ingest.chunk import chunk_document, content_id
 from ingest.parse import parse_document
-from ingest.tables import find_tables
+from ingest.tables import parse_tables
 from tests.conftest import REPORT_NAME
 
 
 def _chunks(source: str, max_chars: int = 700):
-    tables = find_tables(source, REPORT_NAME)
+    tables = parse_tables(source, REPORT_NAME).tables
     doc = parse_document(
         source, REPORT_NAME, "Programma 5 Veiligheid", [(t.start, t.end, t.title) for t in tables]
     )

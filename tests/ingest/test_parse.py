@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 
 from ingest.parse import is_junk_line, normalise, parse_document
-from ingest.tables import find_tables
+from ingest.tables import parse_tables
 from tests.conftest import REPORT_NAME
 
 
 @pytest.fixture(scope="module")
 def document(source: str):
-    tables = find_tables(source, REPORT_NAME)
+    tables = parse_tables(source, REPORT_NAME).tables
     return parse_document(
         source, REPORT_NAME, "Programma 5 Veiligheid", [(t.start, t.end, t.title) for t in tables]
     )

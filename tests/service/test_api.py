@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from ingest.pipeline import run_ingest
-from service.answer import build_assistant
+from service.answer.pipeline import build_assistant
 from service.web.app import create_app
 from service.settings import Settings
 from tests.conftest import REPORT_ID, FakeEmbeddings

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.answer import Assistant, build_assistant
+from service.answer.pipeline import Assistant, build_assistant
 from service.answer.grounding import ungrounded_numbers
 from service.web.schemas import AskRequest
 from service.settings import Settings

@@ -10,7 +10,7 @@ import pytest
 from ingest import store
 from ingest.metadata import DocumentMeta
 from ingest.pipeline import run_ingest
-from service.knowledge import load_knowledge
+from service.answer.knowledge import load_knowledge
 from service.settings import Settings
 from tests.conftest import REPORT, REPORT_ID, FakeEmbeddings, add_report, valid_metadata
 

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from ingest.pipeline import run_ingest
-from service.answer import build_assistant
+from service.answer.pipeline import build_assistant
 from service.web.app import create_app
 from service.web.schemas import MAX_HISTORY_TURNS, MAX_QUESTION_CHARS
 from service.settings import Settings

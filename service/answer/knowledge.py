@@ -18,7 +18,7 @@ from langchain_core.embeddings import Embeddings
 from ingest import store
 from ingest.consistency import Discrepancy, read_consistency
 from ingest.metadata import DocumentMeta
-from ingest.table_store import TableStore
+from ingest.tables.store import TableStore
 
 OLD_INDEX = (
     "De index is gebouwd door een oudere versie en bevat geen documentgegevens. "
