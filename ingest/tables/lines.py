@@ -57,6 +57,7 @@ class Line:
     end: int
     text: str
     tokens: tuple[Token, ...]
+    begin: int  # where the line begins in the source, leading blanks included
 
     @property
     def blank(self) -> bool:
@@ -86,7 +87,7 @@ def read_lines(source: str) -> list[Line]:
             Token(match.group(), start + match.start(), start + match.end())
             for match in _TOKEN.finditer(stripped)
         )
-        lines.append(Line(index, start, position + len(body), stripped, tokens))
+        lines.append(Line(index, start, position + len(body), stripped, tokens, position))
         position += len(raw)
     return lines
 

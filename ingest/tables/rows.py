@@ -18,12 +18,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ingest.tables.context import (
-    is_note_line,
-    is_unit_line,
-    numbered_heading,
-    words_without_unit,
-)
+from ingest.tables.context import is_note_line, is_unit_line, words_without_unit
 from ingest.tables.grid import Found, Grid, GridRow, Unreadable, claim, label_of
 from ingest.tables.headers import header_from_lines, is_total_label
 from ingest.tables.lines import (
@@ -229,7 +224,7 @@ def head_lines(lines: Sequence[Line], claimed: bytearray, first: int, source: st
                 break
             index -= 1
             continue
-        if is_sentence(line.text) or len(line.tokens) > MAX_HEAD_WORDS or numbered_heading(line):
+        if is_sentence(line.text) or len(line.tokens) > MAX_HEAD_WORDS:
             break
         entry = _entry(line, source)
         if entry is not None and len(entry.cells) > 1 and not _all_years(entry):
