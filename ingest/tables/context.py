@@ -100,7 +100,8 @@ def heading_like(line: Line) -> bool:
     """A short line that names something: a title or heading, not running text."""
     text = line.text
     return (
-        0 < len(line.tokens) <= MAX_HEADING_WORDS
+        0 < len(text) <= MAX_CAPTION_CHARS
+        and len(text.split()) <= MAX_HEADING_WORDS
         and (text[0].isupper() or text[0].isdigit())
         and not is_sentence(text.rstrip(":?"))
         and not text.endswith((",", ";"))
@@ -134,7 +135,7 @@ def sections(lines: Sequence[Line], claimed: bytearray) -> list[str]:
     paths: list[str] = []
     current = ""
     for line in lines:
-        heading = numbered_heading(line) if line.tokens and not claimed[line.index] else None
+        heading = numbered_heading(line) if line.text and not claimed[line.index] else None
         if heading is None and line.text.endswith("?") and heading_like(line):
             depth = (stack[-1][0] + 1) if stack and not stack[-1][1].endswith("?") else 0
             heading = (depth or (stack[-1][0] if stack else 1), line.text)

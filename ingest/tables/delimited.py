@@ -62,7 +62,7 @@ def _split(line: Line, source: str) -> _Split | None:
         return _Split(line, kind, tuple(pieces))
     if "\t" in text:
         return _Split(line, "tab", tuple(_pieces(line, re.compile(r"\t"))))
-    if len(_GAP.findall(text)) >= 1:
+    if "  " in text:
         return _Split(line, "gap", tuple(p for p in _pieces(line, _GAP) if p.text))
     return None
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -25,6 +24,8 @@ _NUMBER = re.compile(
 _NIL = re.compile(r"[-–—−]{1,2}")
 # Printed in a figure's place when there is no figure: not known, not applicable, pro memorie.
 _PLACEHOLDER = re.compile(r"n\.?b\.?|n\.?v\.?t\.?|n\.?t\.?b\.?|p\.?m\.?", re.IGNORECASE)
+_FIGURE_ENDINGS = frozenset("0123456789%-–—−)*")
+_PLACEHOLDER_END = re.compile(r"(?:^|\s)(?:n\.?b\.?|n\.?v\.?t\.?|n\.?t\.?b\.?|p\.?m\.?)$", re.I)
 _YEAR = re.compile(r"(?:19|20)\d{2}")
 _YEAR_SPAN = re.compile(r"(?:19|20)\d{2}[/-](?P<last>(?:19|20)?\d{2})")
 _YEAR_IN_PARENTHESES = re.compile(r"\((?P<year>(?:19|20)\d{2})\)")
@@ -48,16 +49,36 @@ class Token(NamedTuple):
     end: int
 
 
-@dataclass(frozen=True, slots=True)
 class Line:
-    """One line of the source: `text == source[start:end]`, without surrounding blanks."""
+    """One line of the source: `text == source[start:end]`, without surrounding blanks.
 
-    index: int
-    start: int
-    end: int
-    text: str
-    tokens: tuple[Token, ...]
-    begin: int  # where the line begins in the source, leading blanks included
+    Tokens are split on first use: most lines of a report are running text that a cheap
+    test already rules out, and not allocating their words keeps a long report fast.
+    """
+
+    __slots__ = ("_tokens", "begin", "end", "index", "start", "text")
+
+    def __init__(self, index: int, start: int, end: int, text: str, begin: int) -> None:
+        self.index = index
+        self.start = start
+        self.end = end
+        self.text = text
+        self.begin = begin  # where the line begins in the source, leading blanks included
+        self._tokens: tuple[Token, ...] | None = None
+
+    def __repr__(self) -> str:
+        return f"Line({self.number}, {self.text!r})"
+
+    @property
+    def tokens(self) -> tuple[Token, ...]:
+        """The whitespace-separated words with their offsets."""
+        if self._tokens is None:
+            start = self.start
+            self._tokens = tuple(
+                Token(m.group(), start + m.start(), start + m.end())
+                for m in _TOKEN.finditer(self.text)
+            )
+        return self._tokens
 
     @property
     def blank(self) -> bool:
@@ -76,18 +97,14 @@ class Line:
 
 
 def read_lines(source: str) -> list[Line]:
-    """Split the source into lines with their tokens; one pass, offsets exact."""
+    """Split the source into lines with exact offsets; one pass."""
     lines = []
     position = 0
     for index, raw in enumerate(source.splitlines(keepends=True)):
         body = raw.rstrip()
         stripped = body.lstrip()
         start = position + len(body) - len(stripped)
-        tokens = tuple(
-            Token(match.group(), start + match.start(), start + match.end())
-            for match in _TOKEN.finditer(stripped)
-        )
-        lines.append(Line(index, start, position + len(body), stripped, tokens, position))
+        lines.append(Line(index, start, position + len(body), stripped, position))
         position += len(raw)
     return lines
 
@@ -138,6 +155,15 @@ def is_yearish(text: str) -> bool:
 def is_number(text: str) -> bool:
     """A figure token on its own ("1.234", "-7,5", "12%")."""
     return _NUMBER.fullmatch(text) is not None
+
+
+def may_end_with_figure(text: str) -> bool:
+    """A cheap first test for a table row: the line ends the way a figure ends."""
+    return bool(text) and (
+        text[-1] in _FIGURE_ENDINGS
+        or text.endswith((" N", " V"))
+        or _PLACEHOLDER_END.search(text) is not None
+    )
 
 
 def is_sentence(text: str) -> bool:

@@ -27,12 +27,14 @@ from ingest.tables.lines import (
     is_sentence,
     is_year,
     join_words,
+    may_end_with_figure,
     text_cell,
     trailing_cells,
 )
 from ingest.tables.model import Cell
 
 MAX_LABEL_WORDS = 16
+MAX_ROW_CHARS = 320  # a label of 16 words and a dozen figures
 MAX_BLANKS = 2  # blank lines between two rows of one table
 MAX_HEAD_LINES = 8
 MAX_HEAD_WORDS = 24
@@ -58,7 +60,7 @@ class _Row:
 
 def _entry(line: Line, source: str) -> _Entry | None:
     """The line as a table line, or None when it is running text or a note."""
-    if line.blank or is_note_line(line) or is_unit_line(line):
+    if line.blank or len(line.text) > MAX_ROW_CHARS or is_note_line(line) or is_unit_line(line):
         return None
     cells, end = trailing_cells(line.tokens, source)
     label = list(line.tokens[:end])
@@ -96,7 +98,10 @@ def read_rows(lines: Sequence[Line], source: str, claimed: bytearray) -> list[Fo
     found: list[Found] = []
     index = 0
     while index < len(lines):
-        entry = None if claimed[index] else _entry(lines[index], source)
+        line = lines[index]
+        entry = (
+            None if claimed[index] or not may_end_with_figure(line.text) else _entry(line, source)
+        )
         if entry is None or not _is_data(entry):
             index += 1
             continue
