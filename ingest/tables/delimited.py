@@ -139,7 +139,8 @@ def _read_block(
     else:
         header_rows = []
         for split in rows:
-            if split in valued:
+            # Figures start the body, and so does a sub-heading (a label with empty cells).
+            if split in valued or not any(p.text for p in split.parts[1:]):
                 break
             header_rows.append(split)
     body = rows[len(header_rows) :]

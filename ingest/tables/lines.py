@@ -4,7 +4,8 @@ Every layout reader works on these values, so offsets are computed once:
 `source[token.start:token.end] == token.text` and `source[cell.start:cell.end] == cell.raw`.
 Figures are read the Dutch way: "1.234" is a thousand-two-hundred-thirty-four, "7,5" a
 decimal, "-", "–" print nil, "12,5 %" is a percentage, "3,1 (2019)" a value measured in
-2019, "4.120 N" an amount marked nadelig (counted negative) and "125 V" voordelig.
+2019, "4.120 N" an amount marked nadelig (counted negative) and "125 V" voordelig (an amount
+printed with its own sign keeps it).
 """
 
 from __future__ import annotations
@@ -199,8 +200,9 @@ def cell_ending_at(tokens: Sequence[Token], end: int, source: str) -> tuple[Cell
     if percent_token and number.group("percent"):
         return None
     value = _value(number)
-    if marker is not None:
-        value = abs(value) * _MARKERS[marker]
+    if marker is not None and not number.group("sign"):
+        # An unsigned amount takes its sign from the marker; a printed sign stays as printed.
+        value *= _MARKERS[marker]
     if index > 0 and tokens[index - 1].text == "€" and not number.group("euro"):
         index -= 1
     percent = percent_token or bool(number.group("percent"))

@@ -84,3 +84,36 @@ def test_prose_with_double_spaces_is_no_table() -> None:
     source = "Het aantal meldingen  steeg fors.  Dat kwam door  de drukte.\nEen tweede regel.\n"
     parsed = parse(source)
     assert parsed.tables == () and parsed.problems == ()
+
+
+# A pasted grid without a rule line: trailing empty cells, an indicator per sub-heading,
+# the same row labels under each, and rows of words (unit, source).
+REPEATED = """\
+Beleidsindicatoren
+Indicator | Rekening 2021 | Begroting 2022 | Rekening 2022 | |
+Winkeldiefstallen | ||||
+Gemeente | 1,1 | 1,0 | 0,9 | |
+Nederland | 2,2 | 2,2 | 2,1 | |
+Eenheid: | Aantal per 1.000 inwoners | |||
+Geweldsmisdrijven | ||||
+Gemeente | 3,9 | 3,8 | 4,1 | |
+Nederland | 4,8 | 4,7 | NB | |
+Eenheid: | Aantal per 1.000 inwoners | |||
+"""
+
+
+def test_pipe_grid_with_sub_headings_repeated_labels_and_empty_trailing_cells() -> None:
+    (table,) = parse(REPEATED, "bergen-2022").tables
+    assert table.stub == "Indicator"
+    assert headers(table) == [("Rekening 2021",), ("Begroting 2022",), ("Rekening 2022",)]
+    assert [(r.group, r.label) for r in table.rows] == [
+        ("Winkeldiefstallen", "Gemeente"),
+        ("Winkeldiefstallen", "Nederland"),
+        ("Winkeldiefstallen", "Eenheid:"),
+        ("Geweldsmisdrijven", "Gemeente"),
+        ("Geweldsmisdrijven", "Nederland"),
+        ("Geweldsmisdrijven", "Eenheid:"),
+    ]
+    nb = table.rows[4].cells[2]
+    assert nb is not None and nb.raw == "NB" and nb.value is None
+    assert cells(table, "Eenheid:") == ["Aantal per 1.000 inwoners", None, None]

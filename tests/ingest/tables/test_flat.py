@@ -268,3 +268,123 @@ def test_a_header_of_years_printed_like_a_row() -> None:
     assert cells(table, "Realisatie") == ["151", "122"]
     assert table.target_met is True and table.higher_is_better is False
     assert table.note("bron").text == "Bron: Politie"  # type: ignore[union-attr]
+
+
+# Programmes as sub-headings, Lasten/Baten/Saldo as rows, and a text column saying whether
+# the difference is voordelig (V) or nadelig (N).
+PER_PROGRAMME = """\
+Cijfers per programma
+
+bedragen x € 1.000
+
+Omschrijving
+
+Begroting 2022 primitief
+
+Begroting 2022 na wijziging
+
+Rekening 2022
+
+Verschil
+
+Voordeel/ nadeel
+
+Programma 1 Bestuur
+
+Lasten
+
+12.410
+
+12.980
+
+12.655
+
+-325
+
+V
+
+Baten
+
+-1.020
+
+-1.020
+
+-1.144
+
+-124
+
+V
+
+Saldo
+
+11.390
+
+11.960
+
+11.511
+
+-449
+
+V
+
+Programma 2 Veiligheid
+
+Lasten
+
+6.210
+
+6.480
+
+6.702
+
+222
+
+N
+
+Baten
+
+-310
+
+-310
+
+-295
+
+15
+
+N
+
+Saldo
+
+5.900
+
+6.170
+
+6.407
+
+237
+
+N
+"""
+
+
+def test_programmes_as_sub_headings_with_a_voordeel_nadeel_column() -> None:
+    (table,) = parse(PER_PROGRAMME, "oss-2022").tables
+    assert table.stub == "Omschrijving" and table.unit == "€ 1.000"
+    assert [c.label for c in table.columns] == [
+        "Begroting 2022 primitief",
+        "Begroting 2022 na wijziging",
+        "Rekening 2022",
+        "Verschil",
+        "Voordeel/ nadeel",
+    ]
+    assert [(r.group, r.label) for r in table.rows] == [
+        ("Programma 1 Bestuur", "Lasten"),
+        ("Programma 1 Bestuur", "Baten"),
+        ("Programma 1 Bestuur", "Saldo"),
+        ("Programma 2 Veiligheid", "Lasten"),
+        ("Programma 2 Veiligheid", "Baten"),
+        ("Programma 2 Veiligheid", "Saldo"),
+    ]
+    assert cells(table, "Lasten")[3:] == ["-325", "V"]
+    assert table.rows[2].is_total
+    assert validate_tables([table]) == []

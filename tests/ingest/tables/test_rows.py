@@ -275,3 +275,37 @@ def test_ids_are_scoped_by_document_and_numbered_on_within_one() -> None:
     ]
     assert other[0].id == "ede-2023/kerncijfers-economie"
     assert other[0].document == "ede-2023"
+
+
+KEY_FIGURES = """\
+Kerngegevens
+
+Fysieke kerngegevens Rekening 2020 Rekening 2021 Rekening 2022 Begroting 2023
+Sociale structuur
+Aantal inwoners *1) 41.602 41.710 41.893 42.000
+van 0 - 19 jaar 9.104 9.050 9.011 9.000
+van 65 jaar en ouder 9.470 9.688 9.902 10.050
+Ruimtelijke structuur
+Oppervlakte (in ha.) 15.342 15.342 15.342 15.342
+Lengte van wegen (in km.) 612 614 615 615
+
+*1) Peildatum 1 januari van het jaar.
+"""
+
+
+def test_key_figures_with_sub_headings_footnote_marks_and_lower_case_labels() -> None:
+    (table,) = parse(KEY_FIGURES, "steenwijkerland-2023").tables
+    assert table.title == "Kerngegevens" and table.stub == "Fysieke kerngegevens"
+    assert [c.label for c in table.columns] == [
+        "Rekening 2020",
+        "Rekening 2021",
+        "Rekening 2022",
+        "Begroting 2023",
+    ]
+    assert [(r.group, r.label) for r in table.rows][:3] == [
+        ("Sociale structuur", "Aantal inwoners *1)"),
+        ("Sociale structuur", "van 0 - 19 jaar"),
+        ("Sociale structuur", "van 65 jaar en ouder"),
+    ]
+    assert cells(table, "Lengte van wegen (in km.)") == ["612", "614", "615", "615"]
+    assert table.rows[3].group == "Ruimtelijke structuur"
