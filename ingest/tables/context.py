@@ -20,7 +20,7 @@ from ingest.tables.model import Note
 
 _UNIT = re.compile(
     r"(?:\(\s*)?(?:(?:bedragen|getallen|cijfers)\s+)?(?:[x×]\s*€\s*|€\s*[x×]\s*)"
-    r"(?P<scale>1(?:[.\s]000){0,3}(?![.\s]?\d)|1\s*(?:mln|miljoen)\.?)(?:\s*\))?"
+    r"(?P<scale>1\s*(?:mln|miljoen)\.?|1(?:[.\s]000){0,3}(?![.\s]?\d))(?:\s*\))?"
     r"|(?:bedragen\s+)?in\s+duizenden\s+euro'?s?",
     re.IGNORECASE,
 )

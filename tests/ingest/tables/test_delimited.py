@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ingest.tables import validate_tables
-from tests.ingest.tables.helpers import cells, headers, parse
+from tests.ingest.tables.helpers import cells, headers, parse, the
 
 PIPES = """\
 Beleidsdoel 2: Een schone stad
@@ -32,7 +32,7 @@ def test_pipe_table_with_a_rule_line_nil_and_percentages() -> None:
         ("Aandeel 2023",),
     ]
     assert cells(table, "Overig gescheiden") == ["-", "191", "39,6%"]
-    assert table.rows[3].cells[0].nil  # type: ignore[union-attr]
+    assert the(table.rows[3].cells[0]).nil
     assert cells(table, "Gft")[2] == "21,6 %"
     row = table.rows[0]
     assert PIPES[row.start : row.end] == "Restafval | 151 | 142 | 29,5%"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ingest.tables import validate_tables
-from tests.ingest.tables.helpers import cells, headers, parse
+from tests.ingest.tables.helpers import cells, headers, parse, the
 
 # Cells separated by blank lines; a header cell may span two lines ("Rekening" / "2020").
 FINANCIAL = """\
@@ -183,7 +183,7 @@ def test_line_per_cell_indicator_table_with_text_cells_on_both_sides() -> None:
     ]
     assert cells(table, "Jongeren met jeugdhulp") == ["%", "11,2%", "11,9%", "12,4%", "CBS"]
     last = table.rows[-1]
-    assert last.cells[-1].raw == "Waarstaatjegemeente.nl"  # type: ignore[union-attr]
+    assert the(last.cells[-1]).raw == "Waarstaatjegemeente.nl"
     assert INDICATORS[last.start : last.end].endswith("371,5\nWaarstaatjegemeente.nl")
     assert table.kind == "indicator"
 
@@ -267,7 +267,7 @@ def test_a_header_of_years_printed_like_a_row() -> None:
     assert table.stub == "Type" and headers(table) == [("2022",), ("2023",)]
     assert cells(table, "Realisatie") == ["151", "122"]
     assert table.target_met is True and table.higher_is_better is False
-    assert table.note("bron").text == "Bron: Politie"  # type: ignore[union-attr]
+    assert the(table.note("bron")).text == "Bron: Politie"
 
 
 # Programmes as sub-headings, Lasten/Baten/Saldo as rows, and a text column saying whether
