@@ -34,7 +34,7 @@ _VERDICT = re.compile(
 _REFERENCE = re.compile(r"\bTabel\s+\d+(?:[.\-]\d+)*[a-z]?\b")
 _TITLED = re.compile(r"^Tabel\s+\d+(?:[.\-]\d+)*[a-z]?\b")
 _NUMBERED = re.compile(
-    r"^(?:(?P<word>[A-Z][a-zà-ÿ]+)\s+)?(?P<number>\d+(?:\.\d+)*)[a-z]?[:.]?\s+"
+    r"^(?:(?P<word>[A-Z][a-zà-ÿ]+)\s+)?(?P<number>\d{1,2}(?:\.\d{1,2})*)[a-z]?[:.]?\s+"
     r"(?P<title>[A-Za-zÀ-ÿ(\"“‘].*)$"
 )
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
@@ -272,7 +272,7 @@ def describe(
             notes = _caption_notes(block[1:]) + notes
         else:
             title, title_line = _title_above(lines, first, floor, stub)
-    if title_line is not None and title == title_line.text.rstrip(":"):
+    if title_line is not None and title.rstrip(":") == title_line.text.rstrip(":"):
         title_line = _original(lines, title_line, floor)
         title = title_line.text.rstrip(":")
     unit = next((u for u in (find_unit(ln) for ln in head) if u), None)

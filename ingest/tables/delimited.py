@@ -144,6 +144,8 @@ def _read_block(
                 break
             header_rows.append(split)
     body = rows[len(header_rows) :]
+    if sum(split in valued for split in body) < MIN_ROWS:
+        return None
     layout = "aligned" if block[0].kind == "gap" else "delimited"
     widest = max(header_rows or body, key=lambda s: len(s.parts))
     width = _width(header_rows, body)
