@@ -275,18 +275,27 @@ def describe(
     if title_line is not None and title.rstrip(":") == title_line.text.rstrip(":"):
         title_line = _original(lines, title_line, floor)
         title = title_line.text.rstrip(":")
-    unit = next((u for u in (find_unit(ln) for ln in head) if u), None)
-    if unit is None and title_line is not None:
-        unit = find_unit(title_line)
-    if unit is None:
-        for index in range(first - 1, max(floor, first - WINDOW) - 1, -1):
-            unit = find_unit(lines[index])
-            if unit is not None:
-                notes.append(_note("eenheid", lines[index], unit.start, unit.end))
-                break
-            if numbered_heading(lines[index]):
-                break
+    unit, unit_line = _unit(lines, [*head, *([title_line] if title_line else [])], first, floor)
+    if unit is not None and unit_line is not None and not any(n.kind == "eenheid" for n in notes):
+        notes.append(_note("eenheid", unit_line, unit.start, unit.end))
     return Context(title or "Tabel", title_line, start_line, tuple(notes), unit, section)
+
+
+def _unit(
+    lines: Sequence[Line], own: Sequence[Line], first: int, floor: int
+) -> tuple[Unit | None, Line | None]:
+    """The money unit printed in the table's own lines, else in the text just above it."""
+    for line in own:
+        unit = find_unit(line)
+        if unit is not None:
+            return unit, line
+    for index in range(first - 1, max(floor, first - WINDOW) - 1, -1):
+        unit = find_unit(lines[index])
+        if unit is not None:
+            return unit, lines[index]
+        if numbered_heading(lines[index]):
+            break
+    return None, None
 
 
 def notes_below(source: str, lines: Sequence[Line], last: int, limit: int) -> list[Note]:

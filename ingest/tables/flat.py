@@ -181,7 +181,7 @@ def _read(
     last_line = filled[records[-1].last + shape.after].index
     if header is None:
         start, end = lines[first_line].start, lines[last_line].end
-        reason = f"geen kopregel voor {shape.width} kolommen"
+        reason = f"geen kopregel die past bij {shape.width} kolommen"
         return Unreadable(first_line, last_line, start, end, reason)
     heading = units[header.first_group].text if header.first_group is not None else ""
     rows = []

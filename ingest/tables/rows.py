@@ -106,8 +106,10 @@ def read_rows(lines: Sequence[Line], source: str, claimed: bytearray) -> list[Fo
             index += 1
             continue
         block = _block(lines, source, claimed, entry)
-        if any(len(e.cells) > len(entry.cells) for e in block[1:]):
-            # A caption ending in a number ("Tabel 2.1 … programma 2") is no row.
+        caption = len(block) > 1 and not block[1].cells
+        if caption and any(len(e.cells) > len(entry.cells) for e in block[2:]):
+            # A caption ending in a number ("Tabel 2.1 … programma 2") above the header
+            # line: the table starts below it, and the caption is read with its head.
             index += 1
             continue
         item = _read_block(lines, source, claimed, block)
@@ -197,13 +199,17 @@ def _fit(rows: list[_Row], width: int) -> str | None:
         if len(cells) > width:
             extra = cells[: len(cells) - width]
             if any(c.value is None or c.nil or c.percent or c.marker or c.year for c in extra):
-                return f"rij '{label_of(row.entry.label)}' heeft {len(cells)} waarden"
+                return f"rij '{label_of(row.entry.label)}' heeft {_values(len(cells))}"
             row.entry.label = [t for t in row.entry.line.tokens if t.end <= cells[-width].start]
             row.entry.cells = cells[-width:]
         elif len(cells) < width:
             label = label_of(row.entry.label) or row.entry.line.text
-            return f"rij '{label}' heeft {len(cells)} waarden, de andere rijen {width}"
+            return f"rij '{label}' heeft {_values(len(cells))}, de andere rijen {width}"
     return None
+
+
+def _values(count: int) -> str:
+    return f"{count} waarde" if count == 1 else f"{count} waarden"
 
 
 def _text_start(label: Sequence[Token]) -> int | None:

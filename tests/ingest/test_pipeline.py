@@ -88,7 +88,7 @@ def test_only_recognised_tables_leave_the_running_text(tmp_path: Path) -> None:
     )
     report = parse_report(document, _settings(tmp_path, tmp_path))
     assert [(p.line, p.reason) for p in report.problems] == [
-        (7, "rij 'Noord' heeft 1 waarden, de andere rijen 2")
+        (7, "rij 'Noord' heeft 1 waarde, de andere rijen 2")
     ]
     sentences = " ".join(s.text for s in report.document.sentences())
     assert "Noord 98" in sentences and "Centrum 12 14" not in sentences

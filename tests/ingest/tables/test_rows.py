@@ -258,7 +258,7 @@ def test_a_block_with_a_missing_figure_is_a_problem_and_stays_running_text() -> 
     assert parsed.tables == ()
     (problem,) = parsed.problems
     assert problem.document == "doc" and problem.line == 3
-    assert problem.reason == "rij 'Noord' heeft 1 waarden, de andere rijen 2"
+    assert problem.reason == "rij 'Noord' heeft 1 waarde, de andere rijen 2"
     # Only recognised tables are cut out of the running text (as ingest.pipeline does it).
     document = parse_document(UNREADABLE, "doc", "Programma", [])
     text = " ".join(s.text for s in document.sentences())
@@ -309,3 +309,11 @@ def test_key_figures_with_sub_headings_footnote_marks_and_lower_case_labels() ->
     ]
     assert cells(table, "Lengte van wegen (in km.)") == ["612", "614", "615", "615"]
     assert table.rows[3].group == "Ruimtelijke structuur"
+
+
+def test_a_first_row_with_a_missing_figure_is_a_problem_too() -> None:
+    source = UNREADABLE.replace("Centrum 120 131", "Centrum 120").replace("Noord 98", "Noord 98 99")
+    parsed = parse(source)
+    assert parsed.tables == ()
+    (problem,) = parsed.problems
+    assert problem.line == 3 and problem.reason.startswith("rij 'Centrum' heeft 1 waarde")
