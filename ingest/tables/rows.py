@@ -143,7 +143,9 @@ def _block(lines: Sequence[Line], source: str, claimed: bytearray, first: _Entry
         line = lines[index]
         if line.blank:
             blanks += 1
-            if blanks > MAX_BLANKS:
+            # One figure per row is too weak a sign to carry a table over a blank line:
+            # running text that ends in a number would join it.
+            if blanks > MAX_BLANKS or all(len(e.cells) <= 1 for e in entries):
                 break
             index += 1
             continue

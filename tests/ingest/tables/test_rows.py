@@ -317,3 +317,28 @@ def test_a_first_row_with_a_missing_figure_is_a_problem_too() -> None:
     assert parsed.tables == ()
     (problem,) = parsed.problems
     assert problem.line == 3 and problem.reason.startswith("rij 'Centrum' heeft 1 waarde")
+
+
+ONE_COLUMN = """\
+Meldingen per categorie 2024
+Categorie Aantal
+Voertuigen 3.877
+Brommers/fietsen 900
+Gebruik openbare ruimte 1.210
+Totaal 5.987
+
+In 2024 zijn er 120 controles geweest in Noord 12
+en in Zuid 14
+"""
+
+
+def test_a_one_column_table_ends_at_a_blank_line() -> None:
+    (table,) = parse(ONE_COLUMN, "handhaving-2024").tables
+    assert table.stub == "Categorie" and headers(table) == [("Aantal",)]
+    assert [r.label for r in table.rows] == [
+        "Voertuigen",
+        "Brommers/fietsen",
+        "Gebruik openbare ruimte",
+        "Totaal",
+    ]
+    assert validate_tables([table]) == []
