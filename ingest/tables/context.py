@@ -20,7 +20,7 @@ from ingest.tables.model import Note
 
 _UNIT = re.compile(
     r"(?:\(\s*)?(?:(?:bedragen|getallen|cijfers)\s+)?(?:[x×]\s*€\s*|€\s*[x×]\s*)"
-    r"(?P<scale>1(?:[.\s]000){0,3}(?![.\s]?\d)|1\s*(?:mln|miljoen)\.?)(?:\s*\))?"
+    r"(?P<scale>1\s*(?:mln|miljoen)\.?|1(?:[.\s]000){0,3}(?![.\s]?\d))(?:\s*\))?"
     r"|(?:bedragen\s+)?in\s+duizenden\s+euro'?s?",
     re.IGNORECASE,
 )
@@ -34,7 +34,7 @@ _VERDICT = re.compile(
 _REFERENCE = re.compile(r"\bTabel\s+\d+(?:[.\-]\d+)*[a-z]?\b")
 _TITLED = re.compile(r"^Tabel\s+\d+(?:[.\-]\d+)*[a-z]?\b")
 _NUMBERED = re.compile(
-    r"^(?:(?P<word>[A-Z][a-zà-ÿ]+)\s+)?(?P<number>\d+(?:\.\d+)*)[a-z]?[:.]?\s+"
+    r"^(?:(?P<word>[A-Z][a-zà-ÿ]+)\s+)?(?P<number>\d{1,2}(?:\.\d{1,2})*)[a-z]?[:.]?\s+"
     r"(?P<title>[A-Za-zÀ-ÿ(\"“‘].*)$"
 )
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
@@ -100,7 +100,8 @@ def heading_like(line: Line) -> bool:
     """A short line that names something: a title or heading, not running text."""
     text = line.text
     return (
-        0 < len(line.tokens) <= MAX_HEADING_WORDS
+        0 < len(text) <= MAX_CAPTION_CHARS
+        and len(text.split()) <= MAX_HEADING_WORDS
         and (text[0].isupper() or text[0].isdigit())
         and not is_sentence(text.rstrip(":?"))
         and not text.endswith((",", ";"))
@@ -134,7 +135,7 @@ def sections(lines: Sequence[Line], claimed: bytearray) -> list[str]:
     paths: list[str] = []
     current = ""
     for line in lines:
-        heading = numbered_heading(line) if line.tokens and not claimed[line.index] else None
+        heading = numbered_heading(line) if line.text and not claimed[line.index] else None
         if heading is None and line.text.endswith("?") and heading_like(line):
             depth = (stack[-1][0] + 1) if stack and not stack[-1][1].endswith("?") else 0
             heading = (depth or (stack[-1][0] if stack else 1), line.text)
@@ -271,21 +272,30 @@ def describe(
             notes = _caption_notes(block[1:]) + notes
         else:
             title, title_line = _title_above(lines, first, floor, stub)
-    if title_line is not None and title == title_line.text.rstrip(":"):
+    if title_line is not None and title.rstrip(":") == title_line.text.rstrip(":"):
         title_line = _original(lines, title_line, floor)
         title = title_line.text.rstrip(":")
-    unit = next((u for u in (find_unit(ln) for ln in head) if u), None)
-    if unit is None and title_line is not None:
-        unit = find_unit(title_line)
-    if unit is None:
-        for index in range(first - 1, max(floor, first - WINDOW) - 1, -1):
-            unit = find_unit(lines[index])
-            if unit is not None:
-                notes.append(_note("eenheid", lines[index], unit.start, unit.end))
-                break
-            if numbered_heading(lines[index]):
-                break
+    unit, unit_line = _unit(lines, [*head, *([title_line] if title_line else [])], first, floor)
+    if unit is not None and unit_line is not None and not any(n.kind == "eenheid" for n in notes):
+        notes.append(_note("eenheid", unit_line, unit.start, unit.end))
     return Context(title or "Tabel", title_line, start_line, tuple(notes), unit, section)
+
+
+def _unit(
+    lines: Sequence[Line], own: Sequence[Line], first: int, floor: int
+) -> tuple[Unit | None, Line | None]:
+    """The money unit printed in the table's own lines, else in the text just above it."""
+    for line in own:
+        unit = find_unit(line)
+        if unit is not None:
+            return unit, line
+    for index in range(first - 1, max(floor, first - WINDOW) - 1, -1):
+        unit = find_unit(lines[index])
+        if unit is not None:
+            return unit, lines[index]
+        if numbered_heading(lines[index]):
+            break
+    return None, None
 
 
 def notes_below(source: str, lines: Sequence[Line], last: int, limit: int) -> list[Note]:

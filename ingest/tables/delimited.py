@@ -21,7 +21,7 @@ from ingest.tables.grid import Found, Grid, GridRow, Unreadable, claim
 from ingest.tables.headers import Header, header_from_lines, header_from_rows
 from ingest.tables.lines import Line, Token, is_year, text_cell, whole_cell
 from ingest.tables.model import Cell
-from ingest.tables.rows import head_lines
+from ingest.tables.rows import attached, head_lines
 
 _RULE = re.compile(r"\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?")
 _GAP = re.compile(r"\t+| {2,}")
@@ -62,7 +62,7 @@ def _split(line: Line, source: str) -> _Split | None:
         return _Split(line, kind, tuple(pieces))
     if "\t" in text:
         return _Split(line, "tab", tuple(_pieces(line, re.compile(r"\t"))))
-    if len(_GAP.findall(text)) >= 1:
+    if "  " in text:
         return _Split(line, "gap", tuple(p for p in _pieces(line, _GAP) if p.text))
     return None
 
@@ -139,10 +139,13 @@ def _read_block(
     else:
         header_rows = []
         for split in rows:
-            if split in valued:
+            # Figures start the body, and so does a sub-heading (a label with empty cells).
+            if split in valued or not any(p.text for p in split.parts[1:]):
                 break
             header_rows.append(split)
     body = rows[len(header_rows) :]
+    if sum(split in valued for split in body) < MIN_ROWS:
+        return None
     layout = "aligned" if block[0].kind == "gap" else "delimited"
     widest = max(header_rows or body, key=lambda s: len(s.parts))
     width = _width(header_rows, body)
@@ -155,7 +158,11 @@ def _read_block(
             reason = f"rij '{split.parts[0].text}' past niet onder de {width} kolommen"
             return Unreadable(first_line, last_line, start, end, reason)
         aligned.append(cells)
-    captions = head_lines(lines, claimed, first_line, source)
+    above = head_lines(lines, claimed, first_line, source)
+    if above and above[-1].index == first_line - 1:
+        captions = above[attached(above, len(above) - 1) :]
+    else:
+        captions = []  # a caption above a blank line is found by the table's context
     header: Header | None
     if header_rows:
         texts = [[p.text if p else "" for p in cells] for cells in aligned[: len(header_rows)]]
@@ -200,16 +207,15 @@ def _align(split: _Split, widest: _Split, width: int, layout: str) -> list[_Part
         return [p if p is not None and p.text else None for p in parts]
     if layout != "aligned" or len(parts) > width + 1:
         return None if len(parts) > width + 1 else [*parts, *[None] * (width + 1 - len(parts))]
-    # Gap-aligned: each cell goes under the header cell nearest to it.
-    anchors = list(widest.parts)[-width:]
+    # Aligned by position: each cell goes under the header cell it overlaps most (or the
+    # nearest one), measured from the start of its own line.
+    anchors = [(a.start - widest.line.begin, a.end - widest.line.begin) for a in widest.parts]
+    anchors = [anchors[0], *anchors[-width:]]
     placed: list[_Part | None] = [None] * (width + 1)
-    placed[0] = split.parts[0]
-    for part in split.parts[1:]:
-        shift = part.start - split.line.start
-        distances = [
-            abs((a.center - widest.line.start) - (shift + len(part.text) / 2)) for a in anchors
-        ]
-        column = distances.index(min(distances)) + 1
+    for part in split.parts:
+        left, right = part.start - split.line.begin, part.end - split.line.begin
+        fits = [min(right, end) - max(left, start) for start, end in anchors]
+        column = fits.index(max(fits))
         if placed[column] is not None:
             return None
         placed[column] = part

@@ -25,6 +25,7 @@ from ingest.tables.lines import Line, is_sentence, is_year, text_cell, whole_cel
 from ingest.tables.model import Cell
 
 MAX_CELL_WORDS = 16
+MAX_FIGURE_CHARS = 24  # "61,2 % (2020)", "€ 1.234.567 N": a figure line is short
 MAX_GAP = 6  # text lines between two runs of figures in one table
 MAX_HEADER_EXTRA = 6  # header cells above the columns: groups, a caption
 
@@ -48,8 +49,11 @@ class _Run:
 
 def read_flat(lines: Sequence[Line], source: str, claimed: bytearray) -> list[Found]:
     """Every one-value-per-line table of the document."""
-    filled = [line for line in lines if line.tokens and not claimed[line.index]]
-    values = [whole_cell(line.tokens, source) for line in filled]
+    filled = [line for line in lines if line.text and not claimed[line.index]]
+    values = [
+        whole_cell(line.tokens, source) if len(line.text) <= MAX_FIGURE_CHARS else None
+        for line in filled
+    ]
     runs = _runs(filled, values)
     found: list[Found] = []
     for group in _groups(filled, runs):
@@ -79,7 +83,7 @@ def _runs(filled: Sequence[Line], values: Sequence[Cell | None]) -> list[_Run]:
 
 
 def _cell_like(line: Line) -> bool:
-    return len(line.tokens) <= MAX_CELL_WORDS and not is_sentence(line.text)
+    return len(line.text.split()) <= MAX_CELL_WORDS and not is_sentence(line.text)
 
 
 def _header_like(line: Line) -> bool:
@@ -177,7 +181,7 @@ def _read(
     last_line = filled[records[-1].last + shape.after].index
     if header is None:
         start, end = lines[first_line].start, lines[last_line].end
-        reason = f"geen kopregel voor {shape.width} kolommen"
+        reason = f"geen kopregel die past bij {shape.width} kolommen"
         return Unreadable(first_line, last_line, start, end, reason)
     heading = units[header.first_group].text if header.first_group is not None else ""
     rows = []

@@ -42,7 +42,7 @@ def is_total_label(label: str) -> bool:
 
 
 def _starts_upper(word: str) -> bool:
-    return word[:1].isupper() or (word[:1] in "%€" and len(word) > 0)
+    return word[:1].isupper() or word[:1] in ("%", "€")
 
 
 def split_cells(words: Words) -> list[list[str]]:

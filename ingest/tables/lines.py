@@ -4,14 +4,14 @@ Every layout reader works on these values, so offsets are computed once:
 `source[token.start:token.end] == token.text` and `source[cell.start:cell.end] == cell.raw`.
 Figures are read the Dutch way: "1.234" is a thousand-two-hundred-thirty-four, "7,5" a
 decimal, "-", "–" print nil, "12,5 %" is a percentage, "3,1 (2019)" a value measured in
-2019, "4.120 N" an amount marked nadelig (counted negative) and "125 V" voordelig.
+2019, "4.120 N" an amount marked nadelig (counted negative) and "125 V" voordelig (an amount
+printed with its own sign keeps it).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -25,6 +25,8 @@ _NUMBER = re.compile(
 _NIL = re.compile(r"[-–—−]{1,2}")
 # Printed in a figure's place when there is no figure: not known, not applicable, pro memorie.
 _PLACEHOLDER = re.compile(r"n\.?b\.?|n\.?v\.?t\.?|n\.?t\.?b\.?|p\.?m\.?", re.IGNORECASE)
+_FIGURE_ENDINGS = frozenset("0123456789%-–—−)*")
+_PLACEHOLDER_END = re.compile(r"(?:^|\s)(?:n\.?b\.?|n\.?v\.?t\.?|n\.?t\.?b\.?|p\.?m\.?)$", re.I)
 _YEAR = re.compile(r"(?:19|20)\d{2}")
 _YEAR_SPAN = re.compile(r"(?:19|20)\d{2}[/-](?P<last>(?:19|20)?\d{2})")
 _YEAR_IN_PARENTHESES = re.compile(r"\((?P<year>(?:19|20)\d{2})\)")
@@ -48,15 +50,36 @@ class Token(NamedTuple):
     end: int
 
 
-@dataclass(frozen=True, slots=True)
 class Line:
-    """One line of the source: `text == source[start:end]`, without surrounding blanks."""
+    """One line of the source: `text == source[start:end]`, without surrounding blanks.
 
-    index: int
-    start: int
-    end: int
-    text: str
-    tokens: tuple[Token, ...]
+    Tokens are split on first use: most lines of a report are running text that a cheap
+    test already rules out, and not allocating their words keeps a long report fast.
+    """
+
+    __slots__ = ("_tokens", "begin", "end", "index", "start", "text")
+
+    def __init__(self, index: int, start: int, end: int, text: str, begin: int) -> None:
+        self.index = index
+        self.start = start
+        self.end = end
+        self.text = text
+        self.begin = begin  # where the line begins in the source, leading blanks included
+        self._tokens: tuple[Token, ...] | None = None
+
+    def __repr__(self) -> str:
+        return f"Line({self.number}, {self.text!r})"
+
+    @property
+    def tokens(self) -> tuple[Token, ...]:
+        """The whitespace-separated words with their offsets."""
+        if self._tokens is None:
+            start = self.start
+            self._tokens = tuple(
+                Token(m.group(), start + m.start(), start + m.end())
+                for m in _TOKEN.finditer(self.text)
+            )
+        return self._tokens
 
     @property
     def blank(self) -> bool:
@@ -75,18 +98,14 @@ class Line:
 
 
 def read_lines(source: str) -> list[Line]:
-    """Split the source into lines with their tokens; one pass, offsets exact."""
+    """Split the source into lines with exact offsets; one pass."""
     lines = []
     position = 0
     for index, raw in enumerate(source.splitlines(keepends=True)):
         body = raw.rstrip()
         stripped = body.lstrip()
         start = position + len(body) - len(stripped)
-        tokens = tuple(
-            Token(match.group(), start + match.start(), start + match.end())
-            for match in _TOKEN.finditer(stripped)
-        )
-        lines.append(Line(index, start, position + len(body), stripped, tokens))
+        lines.append(Line(index, start, position + len(body), stripped, position))
         position += len(raw)
     return lines
 
@@ -139,6 +158,15 @@ def is_number(text: str) -> bool:
     return _NUMBER.fullmatch(text) is not None
 
 
+def may_end_with_figure(text: str) -> bool:
+    """A cheap first test for a table row: the line ends the way a figure ends."""
+    return bool(text) and (
+        text[-1] in _FIGURE_ENDINGS
+        or text.endswith((" N", " V"))
+        or _PLACEHOLDER_END.search(text) is not None
+    )
+
+
 def is_sentence(text: str) -> bool:
     """Running text rather than a label: a sentence ends inside it or at its end."""
     return bool(_SENTENCE_BREAK.search(text) or _SENTENCE_END.search(text))
@@ -172,8 +200,9 @@ def cell_ending_at(tokens: Sequence[Token], end: int, source: str) -> tuple[Cell
     if percent_token and number.group("percent"):
         return None
     value = _value(number)
-    if marker is not None:
-        value = abs(value) * _MARKERS[marker]
+    if marker is not None and not number.group("sign"):
+        # An unsigned amount takes its sign from the marker; a printed sign stays as printed.
+        value *= _MARKERS[marker]
     if index > 0 and tokens[index - 1].text == "€" and not number.group("euro"):
         index -= 1
     percent = percent_token or bool(number.group("percent"))

@@ -18,12 +18,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ingest.tables.context import (
-    is_note_line,
-    is_unit_line,
-    numbered_heading,
-    words_without_unit,
-)
+from ingest.tables.context import is_note_line, is_unit_line, words_without_unit
 from ingest.tables.grid import Found, Grid, GridRow, Unreadable, claim, label_of
 from ingest.tables.headers import header_from_lines, is_total_label
 from ingest.tables.lines import (
@@ -32,12 +27,14 @@ from ingest.tables.lines import (
     is_sentence,
     is_year,
     join_words,
+    may_end_with_figure,
     text_cell,
     trailing_cells,
 )
 from ingest.tables.model import Cell
 
 MAX_LABEL_WORDS = 16
+MAX_ROW_CHARS = 320  # a label of 16 words and a dozen figures
 MAX_BLANKS = 2  # blank lines between two rows of one table
 MAX_HEAD_LINES = 8
 MAX_HEAD_WORDS = 24
@@ -63,7 +60,7 @@ class _Row:
 
 def _entry(line: Line, source: str) -> _Entry | None:
     """The line as a table line, or None when it is running text or a note."""
-    if line.blank or is_note_line(line) or is_unit_line(line):
+    if line.blank or len(line.text) > MAX_ROW_CHARS or is_note_line(line) or is_unit_line(line):
         return None
     cells, end = trailing_cells(line.tokens, source)
     label = list(line.tokens[:end])
@@ -101,13 +98,18 @@ def read_rows(lines: Sequence[Line], source: str, claimed: bytearray) -> list[Fo
     found: list[Found] = []
     index = 0
     while index < len(lines):
-        entry = None if claimed[index] else _entry(lines[index], source)
+        line = lines[index]
+        entry = (
+            None if claimed[index] or not may_end_with_figure(line.text) else _entry(line, source)
+        )
         if entry is None or not _is_data(entry):
             index += 1
             continue
         block = _block(lines, source, claimed, entry)
-        if any(len(e.cells) > len(entry.cells) for e in block[1:]):
-            # A caption ending in a number ("Tabel 2.1 … programma 2") is no row.
+        caption = len(block) > 1 and not block[1].cells
+        if caption and any(len(e.cells) > len(entry.cells) for e in block[2:]):
+            # A caption ending in a number ("Tabel 2.1 … programma 2") above the header
+            # line: the table starts below it, and the caption is read with its head.
             index += 1
             continue
         item = _read_block(lines, source, claimed, block)
@@ -141,7 +143,9 @@ def _block(lines: Sequence[Line], source: str, claimed: bytearray, first: _Entry
         line = lines[index]
         if line.blank:
             blanks += 1
-            if blanks > MAX_BLANKS:
+            # One figure per row is too weak a sign to carry a table over a blank line:
+            # running text that ends in a number would join it.
+            if blanks > MAX_BLANKS or all(len(e.cells) <= 1 for e in entries):
                 break
             index += 1
             continue
@@ -197,13 +201,17 @@ def _fit(rows: list[_Row], width: int) -> str | None:
         if len(cells) > width:
             extra = cells[: len(cells) - width]
             if any(c.value is None or c.nil or c.percent or c.marker or c.year for c in extra):
-                return f"rij '{label_of(row.entry.label)}' heeft {len(cells)} waarden"
+                return f"rij '{label_of(row.entry.label)}' heeft {_values(len(cells))}"
             row.entry.label = [t for t in row.entry.line.tokens if t.end <= cells[-width].start]
             row.entry.cells = cells[-width:]
         elif len(cells) < width:
             label = label_of(row.entry.label) or row.entry.line.text
-            return f"rij '{label}' heeft {len(cells)} waarden, de andere rijen {width}"
+            return f"rij '{label}' heeft {_values(len(cells))}, de andere rijen {width}"
     return None
+
+
+def _values(count: int) -> str:
+    return f"{count} waarde" if count == 1 else f"{count} waarden"
 
 
 def _text_start(label: Sequence[Token]) -> int | None:
@@ -229,7 +237,7 @@ def head_lines(lines: Sequence[Line], claimed: bytearray, first: int, source: st
                 break
             index -= 1
             continue
-        if is_sentence(line.text) or len(line.tokens) > MAX_HEAD_WORDS or numbered_heading(line):
+        if is_sentence(line.text) or len(line.tokens) > MAX_HEAD_WORDS:
             break
         entry = _entry(line, source)
         if entry is not None and len(entry.cells) > 1 and not _all_years(entry):

@@ -12,8 +12,10 @@ import numpy as np
 import pytest
 
 from ingest import store
-from ingest.corpus import CorpusError
-from ingest.pipeline import IngestError, run_ingest
+from ingest.corpus import CorpusDocument, CorpusError
+from ingest.metadata import DocumentMeta
+from ingest.pipeline import IngestError, parse_report, run_ingest
+from ingest.tables import row_view
 from service.settings import Settings
 from tests.conftest import REPORT, REPORT_ID, FakeEmbeddings, add_report, valid_metadata
 
@@ -260,3 +262,28 @@ def test_duplicate_ids_stop_the_ingest_before_writing(
 def test_missing_index_says_how_to_build_it(tmp_path: Path) -> None:
     with pytest.raises(store.IndexMissingError, match="make index"):
         store.current_build(tmp_path / "nothing")
+
+
+def test_only_recognised_tables_leave_the_running_text(tmp_path: Path) -> None:
+    text = (
+        "Doelstelling 2.1 Veilige wijken\n\n"
+        "In 2024 is in alle wijken gecontroleerd. De meeste controles waren in Noord.\n\n"
+        "Aantal controles per wijk\n\nWijk 2023 2024\nCentrum 120 131\nNoord 98\nZuid 77 80\n\n"
+        "Aantal meldingen per wijk\n\nWijk 2023 2024\nCentrum 12 14\nNoord 8 9\n\n"
+        "De meldingen zijn alle binnen een week afgehandeld.\n"
+    )
+    meta = DocumentMeta.model_validate(
+        valid_metadata(municipality="Gemeente X", title="Gemeente X 2024 — Veilige wijken")
+    )
+    document = CorpusDocument(tmp_path / "gemeente-x-2024.txt", "gemeente-x-2024", text, meta)
+    report = parse_report(document, _settings(tmp_path, tmp_path))
+    assert [(p.line, p.reason) for p in report.problems] == [
+        (7, "rij 'Noord' heeft 1 waarde, de andere rijen 2")
+    ]
+    sentences = " ".join(s.text for s in report.document.sentences())
+    assert "Noord 98" in sentences and "Centrum 12 14" not in sentences
+    (table,) = report.tables
+    assert table.id == "gemeente-x-2024/aantal-meldingen-per-wijk" and table.year == 2024
+    rows = [c for c in report.chunks if c.kind == "table_row"]
+    assert [c.text for c in rows] == [row_view(table, r) for r in table.rows]
+    assert [(c.start, c.end) for c in rows] == [(r.start, r.end) for r in table.rows]

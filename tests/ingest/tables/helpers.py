@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from ingest.tables import Table, TableParse, parse_tables
+
+T = TypeVar("T")
+
+
+def the(value: T | None) -> T:
+    """The value, which the test expects to be there (a cell, a note)."""
+    assert value is not None
+    return value
 
 
 def parse(source: str, document: str = "doc", year: int | None = None) -> TableParse:

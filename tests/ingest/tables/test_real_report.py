@@ -8,6 +8,7 @@ import pytest
 
 from ingest.tables import Table, TableParse, parse_tables, row_view, validate_tables
 from tests.conftest import REPORT
+from tests.ingest.tables.helpers import the
 
 DOCUMENT = REPORT.stem
 
@@ -96,8 +97,8 @@ def test_year_tables_keep_title_notes_verdict_and_decimal_commas(
         "doel_gehaald",
         "toelichting",
     ]
-    assert burglaries.note("bron").text == "Bron: Politie"  # type: ignore[union-attr]
-    assert burglaries.note("doel_gehaald").text == "Doel gehaald: Ja."  # type: ignore[union-attr]
+    assert the(burglaries.note("bron")).text == "Bron: Politie"
+    assert the(burglaries.note("doel_gehaald")).text == "Doel gehaald: Ja."
     assert neighbourhood.unit == "rapportcijfer" and neighbourhood.higher_is_better is True
     assert [c.raw for c in neighbourhood.rows[1].cells if c] == ["8,0", "8,0"]
     assert [c.value for c in city.rows[0].cells if c] == [Decimal("7.4"), Decimal("7.4")]
@@ -119,9 +120,9 @@ def test_money_table_reads_units_thousands_and_the_total_row(tables: tuple[Table
     assert money.columns[-1].is_total
     assert money.rows[1].label == "Bevorderen /behouden veiligheid en leefbaarheid in de wijk (5.2)"
     assert [c.value for c in money.rows[1].cells if c] == [-3374, 1, 0, 0, -3372]
-    assert money.rows[2].cells[1].value == 1240  # type: ignore[union-attr]
+    assert the(money.rows[2].cells[1]).value == 1240
     assert money.rows[3].label == "TOTAAL PROGRAMMA" and money.rows[3].is_total
-    assert money.note("eenheid").text == "Bedragen x €1.000"  # type: ignore[union-attr]
+    assert the(money.note("eenheid")).text == "Bedragen x €1.000"
 
 
 def test_every_offset_round_trips(tables: tuple[Table, ...], source: str) -> None:
@@ -132,7 +133,7 @@ def test_every_offset_round_trips(tables: tuple[Table, ...], source: str) -> Non
             assert span == span.strip() and span.startswith(row.label.split()[0])
             for cell in row.cells:
                 assert cell is not None and source[cell.start : cell.end] == cell.raw
-            assert row.end == row.cells[-1].end  # type: ignore[union-attr]
+            assert row.end == the(row.cells[-1]).end
         for note in table.notes:
             assert source[note.start : note.end] == note.text
 

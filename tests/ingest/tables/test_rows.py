@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from ingest.parse import parse_document
 from ingest.tables import validate_tables
-from tests.ingest.tables.helpers import cells, headers, parse
+from tests.ingest.tables.helpers import cells, headers, parse, the
 
 FINANCIAL = """\
 Programma 6 Sport, cultuur en recreatie
@@ -51,7 +51,7 @@ def test_financial_table_with_a_header_split_over_two_lines() -> None:
     assert table.year == 2022  # the title names none: the document's year
     assert cells(table, "Sportaccommodaties")[3] == "−191"
     lasten = table.rows[1]
-    assert lasten.group == "Lasten" and lasten.cells[3].value == Decimal(-191)  # type: ignore[union-attr]
+    assert lasten.group == "Lasten" and the(lasten.cells[3]).value == Decimal(-191)
     nil = table.rows[5].cells[0]
     assert table.rows[5].group == "Baten" and nil is not None and nil.nil and nil.value == 0
     assert [r.label for r in table.rows if r.is_total] == [
@@ -159,7 +159,7 @@ def test_headers_of_a_word_and_a_year() -> None:
     assert headers(table) == [("Realisatie 2021",), ("Realisatie 2022",), ("Begroting 2023",)]
     assert [c.year for c in table.columns] == [2021, 2022, 2023]
     assert cells(table, "Werkloosheid (%)") == ["3,9 %", "3,4 %", "3,5 %"]
-    assert table.rows[1].cells[0].percent  # type: ignore[union-attr]
+    assert the(table.rows[1].cells[0]).percent
     assert table.line == 1
 
 
@@ -189,7 +189,7 @@ def test_table_per_district_with_multi_word_headers_percentages_and_a_total() ->
     ]
     assert cells(table, "Haarlem-Noord") == ["301", "121", "31,8 %"]
     assert table.rows[-1].is_total and cells(table, "Totaal") == ["905", "424", "100%"]
-    assert table.note("bron").text.startswith("Bron: Politie")  # type: ignore[union-attr]
+    assert the(table.note("bron")).text.startswith("Bron: Politie")
     assert validate_tables([table]) == []  # percentages are not summed
 
 
@@ -237,7 +237,7 @@ def test_amounts_marked_nadelig_or_voordelig_and_a_label_wrapped_over_two_lines(
     budget = wrapped.cells[0]
     assert budget is not None and budget.raw == "3.400 N" and budget.marker == "N"
     assert budget.value == -3400
-    assert table.rows[0].cells[2].value == 50  # type: ignore[union-attr]
+    assert the(table.rows[0].cells[2]).value == 50
     assert validate_tables([table]) == []
 
 
@@ -258,9 +258,9 @@ def test_a_block_with_a_missing_figure_is_a_problem_and_stays_running_text() -> 
     assert parsed.tables == ()
     (problem,) = parsed.problems
     assert problem.document == "doc" and problem.line == 3
-    assert problem.reason == "rij 'Noord' heeft 1 waarden, de andere rijen 2"
-    spans = [(t.start, t.end, t.title) for t in parsed.tables]
-    document = parse_document(UNREADABLE, "doc", "Programma", spans)
+    assert problem.reason == "rij 'Noord' heeft 1 waarde, de andere rijen 2"
+    # Only recognised tables are cut out of the running text (as ingest.pipeline does it).
+    document = parse_document(UNREADABLE, "doc", "Programma", [])
     text = " ".join(s.text for s in document.sentences())
     assert "Noord 98" in text
 
@@ -275,3 +275,70 @@ def test_ids_are_scoped_by_document_and_numbered_on_within_one() -> None:
     ]
     assert other[0].id == "ede-2023/kerncijfers-economie"
     assert other[0].document == "ede-2023"
+
+
+KEY_FIGURES = """\
+Kerngegevens
+
+Fysieke kerngegevens Rekening 2020 Rekening 2021 Rekening 2022 Begroting 2023
+Sociale structuur
+Aantal inwoners *1) 41.602 41.710 41.893 42.000
+van 0 - 19 jaar 9.104 9.050 9.011 9.000
+van 65 jaar en ouder 9.470 9.688 9.902 10.050
+Ruimtelijke structuur
+Oppervlakte (in ha.) 15.342 15.342 15.342 15.342
+Lengte van wegen (in km.) 612 614 615 615
+
+*1) Peildatum 1 januari van het jaar.
+"""
+
+
+def test_key_figures_with_sub_headings_footnote_marks_and_lower_case_labels() -> None:
+    (table,) = parse(KEY_FIGURES, "steenwijkerland-2023").tables
+    assert table.title == "Kerngegevens" and table.stub == "Fysieke kerngegevens"
+    assert [c.label for c in table.columns] == [
+        "Rekening 2020",
+        "Rekening 2021",
+        "Rekening 2022",
+        "Begroting 2023",
+    ]
+    assert [(r.group, r.label) for r in table.rows][:3] == [
+        ("Sociale structuur", "Aantal inwoners *1)"),
+        ("Sociale structuur", "van 0 - 19 jaar"),
+        ("Sociale structuur", "van 65 jaar en ouder"),
+    ]
+    assert cells(table, "Lengte van wegen (in km.)") == ["612", "614", "615", "615"]
+    assert table.rows[3].group == "Ruimtelijke structuur"
+
+
+def test_a_first_row_with_a_missing_figure_is_a_problem_too() -> None:
+    source = UNREADABLE.replace("Centrum 120 131", "Centrum 120").replace("Noord 98", "Noord 98 99")
+    parsed = parse(source)
+    assert parsed.tables == ()
+    (problem,) = parsed.problems
+    assert problem.line == 3 and problem.reason.startswith("rij 'Centrum' heeft 1 waarde")
+
+
+ONE_COLUMN = """\
+Meldingen per categorie 2024
+Categorie Aantal
+Voertuigen 3.877
+Brommers/fietsen 900
+Gebruik openbare ruimte 1.210
+Totaal 5.987
+
+In 2024 zijn er 120 controles geweest in Noord 12
+en in Zuid 14
+"""
+
+
+def test_a_one_column_table_ends_at_a_blank_line() -> None:
+    (table,) = parse(ONE_COLUMN, "handhaving-2024").tables
+    assert table.stub == "Categorie" and headers(table) == [("Aantal",)]
+    assert [r.label for r in table.rows] == [
+        "Voertuigen",
+        "Brommers/fietsen",
+        "Gebruik openbare ruimte",
+        "Totaal",
+    ]
+    assert validate_tables([table]) == []
