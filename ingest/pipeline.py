@@ -34,7 +34,7 @@ from service.settings import Settings
 log = logging.getLogger(__name__)
 
 # Bump when parsing or chunking changes, so an unchanged corpus is still re-indexed.
-PIPELINE_VERSION = "4"
+PIPELINE_VERSION = "5"
 STAGES = ("tables", "parse", "consistency", "chunk")
 
 Progress = Callable[[str], None]

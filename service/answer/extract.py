@@ -57,12 +57,12 @@ RUNNER_UP_LEXICAL = 0.5  # a runner-up giving the amount must share the best one
 _PERCENT = re.compile(r"\b(procent|percentage|percent)\b|%", re.IGNORECASE)
 _PERCENT = re.compile(r"\d\s*%|\bprocent\b", re.IGNORECASE)
 _QUANTITY = re.compile(
-    r"(?<![\d/])(?!(?:19|20)\d\d(?![\d.,]))\d[\d.,]*|\b(twee|drie|vier|vijf|zes|zeven|acht|negen|"
+    r"(?<![\d/])(?!(?:19|20)\d\d(?!\d|[.,]\d))\d[\d.,]*|\b(twee|drie|vier|vijf|zes|zeven|acht|negen|"
     r"tien|elf|twaalf|twintig|honderd|duizend|miljoen|mln|helft|procent)\b",
     re.IGNORECASE,
 )
 _COUNT = re.compile(
-    r"(?<![\d/€,.])(?<!€ )(?!(?:19|20)\d\d(?![\d.,]))\d[\d.]*(?!\s*%)(?![\d.,])|"
+    r"(?<![\d/€,.])(?<!€ )(?!(?:19|20)\d\d(?!\d|[.,]\d))\d+(?:\.\d{3})*(?!\d|[.,]\d)(?!\s*%)|"
     r"\b(twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|twintig|honderd)\b",
     re.IGNORECASE,
 )
@@ -130,7 +130,7 @@ class SentenceRanker:
         concepts = [
             (c, factor)
             for text, factor in ((question, 1.0), (context, W_CARRIED))
-            for c in self.lexicon.concepts(text, correct=language == "nl", expand_known=False)
+            for c in self.lexicon.concepts(text, correct=language == "nl", expand_known=True)
             if self.lexicon.is_known(c)
         ]
         weight = sum(factor * self._query_weight(c) for c, factor in concepts) or 1.0

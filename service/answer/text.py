@@ -8,6 +8,7 @@ for, must name a place or year the part names. Whatever fails is said honestly.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -15,7 +16,7 @@ from langchain_core.embeddings import Embeddings
 
 from service.answer import figures
 from service.answer.definitions import explain
-from service.answer.extract import Candidate, SentenceRanker, wanted_amount
+from service.answer.extract import Candidate, SentenceRanker, supported, wanted_amount
 from service.answer.knowledge import Knowledge, SentenceUnit
 from service.answer.result import PartAnswer, StatedFigure, make_citation
 from service.answer.retrieval import HybridRetriever
@@ -63,12 +64,12 @@ class TextAnswerer:
     ) -> tuple[list[Candidate], np.ndarray]:
         """The report sentences that best match a part, best first, and the query vector."""
         context = " ".join(part.carried)
-        query = f"{part.asked} {context}".strip()
+        query = f"{part.search_text} {context}".strip()
         vector = np.asarray(self.embeddings.embed_query(rewrite_phrases(query)), dtype=np.float32)
         hits = self.retriever.search(query, k=self.k, query_vector=vector, documents=documents)
         wants = wanted_amount(part) or (wanted_amount(part.previous) if part.previous else None)
         ranked = self.ranker.rank(
-            part.asked,
+            part.search_text,
             vector,
             hits,
             wants,
@@ -94,13 +95,14 @@ class TextAnswerer:
         """The quoted answer, a refusal that says what is missing, or None when nothing in
         these reports answers the part."""
         ranked, _ = self.candidates(part, documents, language)
-        if not ranked or not self.ranker.answerable(part.asked, ranked[0], language):
+        if not ranked or not self.ranker.answerable(part.search_text, ranked[0], language):
             return None
+        wants = wanted_amount(part) or (wanted_amount(part.previous) if part.previous else None)
+        ranked = _amount_first(ranked, wants, self.knowledge.sentences)
         best = self.knowledge.sentences[ranked[0].index]
         for place in elsewhere:
             if fold(place) not in fold(best.text) or ranked[0].lexical < PLACE_LEXICAL:
                 return None
-        wants = wanted_amount(part) or (wanted_amount(part.previous) if part.previous else None)
         document = self.knowledge.documents.get(best.document)
         own_year = document.year if document else None
         other_years = [y for y in part.years if y != own_year]
@@ -179,3 +181,21 @@ class TextAnswerer:
                 documents=(citation.document,),
             )
         return None
+
+
+AMOUNT_RUNNER_UP = 0.6  # a sentence with the amount asked may win at this share of the best's words
+AMOUNT_RUNNERS = 4
+
+
+def _amount_first(
+    ranked: list[Candidate], wants: re.Pattern[str] | None, sentences: Sequence[SentenceUnit]
+) -> list[Candidate]:
+    """ "Hoeveel …?" is answered by a sentence that gives an amount: when the best one gives
+    none, a runner-up close behind that does comes first."""
+    if wants is None or wants.search(sentences[ranked[0].index].text):
+        return ranked
+    for candidate in ranked[1:AMOUNT_RUNNERS]:
+        close = candidate.lexical >= AMOUNT_RUNNER_UP * ranked[0].lexical
+        if close and supported(candidate) and wants.search(sentences[candidate.index].text):
+            return [candidate, *(c for c in ranked if c is not candidate)]
+    return ranked

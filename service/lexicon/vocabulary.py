@@ -232,7 +232,10 @@ class Vocabulary:
         pieces: list[tuple[str, list[str]]] = []
         last = 0
         for match in lexicon().phrases.find(folded):
-            if not expand_known and " " not in match.phrase and match.phrase in self.vocabulary:
+            single = " " not in match.phrase
+            if single and is_stopword(match.phrase):
+                continue  # "people", "total": function words stay function words
+            if not expand_known and single and match.phrase in self.vocabulary:
                 continue
             before = folded[last : match.start].split()
             pieces.extend(("", [w]) for w in before)

@@ -113,7 +113,13 @@ class Part:
     top_n: int | None = None
     group: str | None = None  # "welke wijk …": the kind of thing the answer names
     calculation: CalculationPlan | None = None  # operands of a calculation over stated figures
+    query: str = ""  # what to search: `asked` without the names that scope the part
     previous: Part | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def search_text(self) -> str:
+        """The part's own words as retrieval and ranking read them."""
+        return self.query or self.asked
 
     @property
     def calculates(self) -> bool:

@@ -150,6 +150,7 @@ def _read(question: str, corpus: CorpusFacts) -> Frame:
         if all(p.asks == "keywords" for p in parts)
         else "informal"
     )
+    parts = [_without_scope(p, scope) for p in parts]
     return Frame(
         question=question,
         core=reading.core,
@@ -159,6 +160,18 @@ def _read(question: str, corpus: CorpusFacts) -> Frame:
         scope=scope,
         refusal=reading.refusal,
     )
+
+
+def _without_scope(part: Part, scope: Scope) -> Part:
+    """A part that names the municipality it is about: for searching the text, that name
+    chooses the report, it is not the topic ("cameras in Zoetermeer"). Tables still see
+    it: a table may be about the city as a whole."""
+    if not scope.municipalities:
+        return part
+    query = part.asked
+    for name in scope.municipalities:
+        query = re.sub(rf"\b(?:in |van |bij |of |in the )?{re.escape(name)}\b", " ", query, flags=re.I)
+    return replace(part, query=" ".join(query.split()))
 
 
 def read_part(
@@ -245,6 +258,11 @@ def _asks(tokens: list[str], question_word: PhraseMatch | None, claim: bool) -> 
     return "keywords"
 
 
+# "onder het begrote aantal", "boven de norm": a difference with the budget.
+_AGAINST_BUDGET = re.compile(
+    r"\b(onder|boven|below|above|under|over)\s+(de|het|the)?\s*(begrote?|begroting|begroot|"
+    r"streefwaarde|streefcijfer|doel|norm|budget|target|plan)"
+)
 _TARGET_NOUN = re.compile(r"\b(doel|doelen|doelstelling|streefwaarde|streefcijfer|norm|target|goal)\b")
 _TARGET_VERB = re.compile(r"\b(gehaald|behaald|bereikt|gerealiseerd|voldaan|met|achieved|reached)\b")
 
@@ -263,6 +281,8 @@ def _operation(matches: Sequence[PhraseMatch], overview: bool, folded: str = "")
     found = {m.value for m in matches}
     if _TARGET_NOUN.search(folded) and _TARGET_VERB.search(folded):
         found.add("target")
+    if _AGAINST_BUDGET.search(folded):
+        found.add("diff")
     for operation in _OPERATION_ORDER:
         if operation in found:
             return operation
@@ -314,7 +334,11 @@ def _kind(
         return "definition"
     if asks == "why":
         return "reason"
-    if group is not None and operation == "value" and group in lexicon().amounts:
+    if (
+        group is not None
+        and operation == "value"
+        and lexicon().amounts.values.get(group) in ("money", "count")
+    ):
         return "fact"  # "welke kosten …": which kinds, not how much
     if operation in ("sum", "diff", "change", "share", "average", "remainder"):
         return "calculation"
