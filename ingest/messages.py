@@ -14,6 +14,8 @@ BAD_DOCUMENT_ID = (
     "koppeltekens bevatten (bijvoorbeeld 'zoetermeer-jaarrekening-2025-veiligheid'), "
     "hoogstens {max_chars} tekens."
 )
+SUFFIX_CASE = "{file}: een rapport moet eindigen op .txt (in kleine letters); hernoem het bestand."
+IGNORED = "{file} overgeslagen: alleen .txt-bestanden (met een .meta.json) worden gelezen."
 META_MISSING = "{file}: het metadatabestand {meta} ontbreekt. Maak het aan met de velden {fields}."
 META_ORPHAN = "{meta}: er is geen rapport {file} bij dit metadatabestand."
 META_NOT_JSON = "{meta}: ongeldige JSON ({error})."

@@ -24,7 +24,7 @@ from ingest import messages as msg
 from ingest import store
 from ingest.chunk import Chunk, chunk_document, make_chunk
 from ingest.consistency import Discrepancy, find_discrepancies, write_consistency
-from ingest.corpus import CorpusDocument, format_size, load_corpus
+from ingest.corpus import CorpusDocument, format_size, ignored_files, load_corpus
 from ingest.embed import embedding_fingerprint
 from ingest.parse import Document, Sentence, load_sentencizer, parse_document
 from ingest.table_store import write_table_store
@@ -114,6 +114,7 @@ class IngestSummary:
     embedded: dict[str, EmbedCounts] = field(default_factory=dict)
     model_load_seconds: float = 0.0
     seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)  # e.g. files in corpus/ that were skipped
 
     @property
     def sections(self) -> int:
@@ -163,6 +164,7 @@ class IngestSummary:
                 else ""
             )
             out.append("  embeddings: " + "; ".join(parts) + load)
+        out += [f"  LET OP: {note}" for note in self.notes]
         return out
 
 
@@ -249,6 +251,7 @@ def run_ingest(
     index_dir = Path(settings.index_dir)
     progress(msg.READING.format(folder=settings.corpus_dir))
     corpus = load_corpus(Path(settings.corpus_dir), settings.max_document_bytes)
+    notes = [msg.IGNORED.format(file=name) for name in ignored_files(Path(settings.corpus_dir))]
     bid = build_id(corpus, settings)
 
     existing = store.existing_build(index_dir, bid)
@@ -256,6 +259,7 @@ def run_ingest(
         store.activate(index_dir, bid)
         summary = _summary_from_manifest(store.read_manifest(existing), existing.root)
         summary.seconds = time.perf_counter() - began
+        summary.notes = notes
         return summary
 
     # Loaded before the first report, so its time is not counted as that report's parsing.
@@ -288,6 +292,7 @@ def run_ingest(
         embedded,
         model_load_seconds=embeddings.load_seconds,
         seconds=time.perf_counter() - began,
+        notes=notes,
     )
 
 
