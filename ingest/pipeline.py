@@ -8,8 +8,10 @@ of chunks and sentences the served build already holds are copied, not recompute
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import logging
+import re
 import shutil
 import time
 from collections.abc import Callable, Sequence
@@ -172,9 +174,10 @@ def _seconds(value: float) -> str:
     return f"{value:.1f} s".replace(".", ",")
 
 
-def line_number(source: str, offset: int) -> int:
-    """The 1-based line of `source` that `offset` falls on."""
-    return source.count("\n", 0, offset) + 1
+def line_numbers(source: str, offsets: Sequence[int]) -> list[int]:
+    """The 1-based line of `source` each offset falls on (one pass, however many offsets)."""
+    starts = [0] + [m.end() for m in re.finditer("\n", source)]
+    return [bisect.bisect_right(starts, offset) for offset in offsets]
 
 
 def parse_report(corpus: CorpusDocument, settings: Settings) -> ParsedReport:
@@ -364,7 +367,7 @@ def _write_build(
 
 
 def _document_summary(report: ParsedReport) -> DocumentSummary:
-    text = report.corpus.text
+    lines = line_numbers(report.corpus.text, [p.start for p in report.problems])
     return DocumentSummary(
         id=report.corpus.id,
         file=report.corpus.path.name,
@@ -375,7 +378,9 @@ def _document_summary(report: ParsedReport) -> DocumentSummary:
         tables=len(report.tables),
         table_rows=sum(len(t.rows) for t in report.tables),
         discrepancies=len(report.discrepancies),
-        table_problems=[f"regel {line_number(text, p.start)}: {p.reason}" for p in report.problems],
+        table_problems=[
+            f"regel {line}: {p.reason}" for p, line in zip(report.problems, lines, strict=True)
+        ],
         stage_seconds=dict(report.seconds),
     )
 

@@ -13,7 +13,7 @@ import pytest
 
 from ingest import store
 from ingest.corpus import CorpusError
-from ingest.pipeline import IngestError, run_ingest
+from ingest.pipeline import IngestError, line_numbers, run_ingest
 from service.settings import Settings
 from tests.conftest import REPORT, REPORT_ID, FakeEmbeddings, add_report, valid_metadata
 
@@ -260,3 +260,8 @@ def test_duplicate_ids_stop_the_ingest_before_writing(
 def test_missing_index_says_how_to_build_it(tmp_path: Path) -> None:
     with pytest.raises(store.IndexMissingError, match="make index"):
         store.current_build(tmp_path / "nothing")
+
+
+def test_table_problems_get_their_line_numbers() -> None:
+    source = "eerste regel\ntweede\n\nvierde regel"
+    assert line_numbers(source, [0, 12, 13, 20, 21, len(source) - 1]) == [1, 1, 2, 3, 4, 4]
