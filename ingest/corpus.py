@@ -119,11 +119,28 @@ def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> CorpusDocum
     return CorpusDocument(path, path.stem, _read_text(path, max_bytes), meta)
 
 
+def _visible_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+
+
+def ignored_files(folder: Path) -> list[str]:
+    """Files in the corpus folder that are neither a report nor its metadata (e.g. a PDF)."""
+    return [
+        p.name
+        for p in _visible_files(folder)
+        if p.suffix != ".txt" and not p.name.endswith(META_SUFFIX)
+    ]
+
+
 def load_corpus(folder: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> list[CorpusDocument]:
     """All `*.txt` reports in `folder`, validated, in id order; hidden files are skipped."""
     if not folder.is_dir():
         raise CorpusError(msg.FOLDER_MISSING.format(folder=folder))
-    files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+    files = _visible_files(folder)
+    for path in files:
+        if path.suffix.lower() == ".txt" and path.suffix != ".txt":
+            # "x.TXT" next to "x.txt" would give two reports one id.
+            raise CorpusError(msg.SUFFIX_CASE.format(file=path.name))
     reports = [p for p in files if p.suffix == ".txt"]
     if not reports:
         raise CorpusError(msg.NO_REPORTS.format(folder=folder))

@@ -184,8 +184,9 @@ def normalise(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _sentencizer() -> Any:
-    import spacy  # imported lazily: spaCy takes a second to import
+def load_sentencizer() -> Any:
+    """spaCy's Dutch rule-based sentencizer, loaded once (the import takes seconds)."""
+    import spacy  # imported lazily, so importing this module stays cheap
 
     nlp = spacy.blank("nl")
     nlp.add_pipe("sentencizer")
@@ -196,7 +197,7 @@ def _sentence_spans(source: str, start: int, end: int) -> list[Span]:
     """Dutch-aware sentence split of `source[start:end]` (abbreviations like "o.a." survive)."""
     block = source[start:end]
     # Line breaks inside a paragraph are layout, not sentence ends: give spaCy spaces.
-    doc = _sentencizer()(block.replace("\n", " "))
+    doc = load_sentencizer()(block.replace("\n", " "))
     spans = []
     for sent in doc.sents:
         text = sent.text

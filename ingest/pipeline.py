@@ -8,8 +8,10 @@ of chunks and sentences the served build already holds are copied, not recompute
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import logging
+import re
 import shutil
 import time
 from collections.abc import Callable, Sequence
@@ -24,9 +26,9 @@ from ingest import messages as msg
 from ingest import store
 from ingest.chunk import Chunk, chunk_document, make_chunk
 from ingest.consistency import Discrepancy, find_discrepancies, write_consistency
-from ingest.corpus import CorpusDocument, format_size, load_corpus
+from ingest.corpus import CorpusDocument, format_size, ignored_files, load_corpus
 from ingest.embed import embedding_fingerprint
-from ingest.parse import Document, Sentence, parse_document
+from ingest.parse import Document, Sentence, load_sentencizer, parse_document
 from ingest.tables import Table, TableProblem, parse_tables, row_view, write_table_store
 from ingest.vectors import EmbedCounts, LazyEmbeddings, fill_collection
 from service.settings import Settings
@@ -35,7 +37,13 @@ log = logging.getLogger(__name__)
 
 # Bump when parsing or chunking changes, so an unchanged corpus is still re-indexed.
 PIPELINE_VERSION = "5"
-STAGES = ("tables", "parse", "consistency", "chunk")
+# The stages of `parse_report`, as the summary names them.
+STAGE_NAMES = {
+    "tables": "tabellen",
+    "parse": "tekst",
+    "consistency": "consistentie",
+    "chunk": "chunks",
+}
 
 Progress = Callable[[str], None]
 
@@ -72,16 +80,26 @@ class DocumentSummary:
     table_rows: int
     discrepancies: int
     table_problems: list[str] = field(default_factory=list)  # "regel 12: <reason>"
-    seconds: float = 0.0
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def seconds(self) -> float:
+        """Time to read this report, all stages."""
+        return sum(self.stage_seconds.values())
 
     def lines(self) -> list[str]:
         """The Dutch lines for this report."""
+        stages = " · ".join(
+            f"{STAGE_NAMES.get(k, k)} {_seconds(v)}" for k, v in self.stage_seconds.items()
+        )
         out = [
-            f"  {self.file} ({format_size(self.bytes)}, {_seconds(self.seconds)}): "
+            f"  {self.file} ({format_size(self.bytes)}): "
             f"{self.sections} secties, {self.sentences} zinnen, {self.chunks} chunks, "
             f"{self.tables} tabellen ({self.table_rows} rijen), "
             f"{self.discrepancies} tegenstrijdigheden tekst/tabellen"
         ]
+        if self.stage_seconds:
+            out.append(f"    gelezen in {_seconds(self.seconds)} ({stages})")
         out += [f"    LET OP, tabel niet gelezen: {p}" for p in self.table_problems]
         return out
 
@@ -95,7 +113,9 @@ class IngestSummary:
     reused: bool
     documents: list[DocumentSummary] = field(default_factory=list)
     embedded: dict[str, EmbedCounts] = field(default_factory=dict)
+    model_load_seconds: float = 0.0
     seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)  # e.g. files in corpus/ that were skipped
 
     @property
     def sections(self) -> int:
@@ -139,7 +159,13 @@ class IngestSummary:
                 f"{label} {c.new} nieuw en {c.reused} hergebruikt ({_seconds(c.seconds)})"
                 for label, c in self.embedded.items()
             ]
-            out.append("  embeddings: " + "; ".join(parts))
+            load = (
+                f", model laden {_seconds(self.model_load_seconds)}"
+                if self.model_load_seconds
+                else ""
+            )
+            out.append("  embeddings: " + "; ".join(parts) + load)
+        out += [f"  LET OP: {note}" for note in self.notes]
         return out
 
 
@@ -147,9 +173,10 @@ def _seconds(value: float) -> str:
     return f"{value:.1f} s".replace(".", ",")
 
 
-def line_number(source: str, offset: int) -> int:
-    """The 1-based line of `source` that `offset` falls on."""
-    return source.count("\n", 0, offset) + 1
+def line_numbers(source: str, offsets: Sequence[int]) -> list[int]:
+    """The 1-based line of `source` each offset falls on (one pass, however many offsets)."""
+    starts = [0] + [m.end() for m in re.finditer("\n", source)]
+    return [bisect.bisect_right(starts, offset) for offset in offsets]
 
 
 def parse_report(corpus: CorpusDocument, settings: Settings) -> ParsedReport:
@@ -221,6 +248,7 @@ def run_ingest(
     index_dir = Path(settings.index_dir)
     progress(msg.READING.format(folder=settings.corpus_dir))
     corpus = load_corpus(Path(settings.corpus_dir), settings.max_document_bytes)
+    notes = [msg.IGNORED.format(file=name) for name in ignored_files(Path(settings.corpus_dir))]
     bid = build_id(corpus, settings)
 
     existing = store.existing_build(index_dir, bid)
@@ -228,8 +256,11 @@ def run_ingest(
         store.activate(index_dir, bid)
         summary = _summary_from_manifest(store.read_manifest(existing), existing.root)
         summary.seconds = time.perf_counter() - began
+        summary.notes = notes
         return summary
 
+    # Loaded before the first report, so its time is not counted as that report's parsing.
+    load_sentencizer()
     reports = []
     for doc in corpus:
         progress(msg.PARSING.format(file=doc.path.name, size=format_size(doc.size)))
@@ -238,7 +269,7 @@ def run_ingest(
 
     fingerprint = embedding_fingerprint(settings)
     previous = None if force else _reusable_build(index_dir, fingerprint)
-    embeddings = LazyEmbeddings(embeddings_factory)
+    embeddings = LazyEmbeddings(embeddings_factory, progress)
     staging = store.start_build(index_dir, bid)
     try:
         embedded = _write_build(staging, reports, previous, embeddings, settings, progress)
@@ -251,7 +282,14 @@ def run_ingest(
         shutil.rmtree(staging.root, ignore_errors=True)
         raise
     return IngestSummary(
-        bid, final.root, False, documents, embedded, seconds=time.perf_counter() - began
+        bid,
+        final.root,
+        False,
+        documents,
+        embedded,
+        model_load_seconds=embeddings.load_seconds,
+        seconds=time.perf_counter() - began,
+        notes=notes,
     )
 
 
@@ -334,7 +372,7 @@ def _document_summary(report: ParsedReport) -> DocumentSummary:
         table_rows=sum(len(t.rows) for t in report.tables),
         discrepancies=len(report.discrepancies),
         table_problems=[f"regel {p.line}: {p.reason}" for p in report.problems],
-        seconds=sum(report.seconds.values()),
+        stage_seconds=dict(report.seconds),
     )
 
 
@@ -376,6 +414,8 @@ def _manifest(
 def _summary_from_manifest(manifest: dict[str, Any], root: Path) -> IngestSummary:
     """The summary of a build that is reused as it is: nothing was parsed or embedded."""
     documents = [
-        DocumentSummary(id=d["id"], file=d["file"], **d["summary"]) for d in manifest["documents"]
+        # Nothing was read now, so no reading time is shown.
+        DocumentSummary(id=d["id"], file=d["file"], **{**d["summary"], "stage_seconds": {}})
+        for d in manifest["documents"]
     ]
     return IngestSummary(manifest["build_id"], root, True, documents)

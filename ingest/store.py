@@ -1,15 +1,17 @@
 """The index on disk: one immutable build folder per corpus state, swapped in atomically.
 
     index/current -> builds/<build id>/
-        manifest.json    what went in (files and hashes, model, counts)
+        manifest.json    what went in: every document with its metadata, the model, counts
         chroma/          Chroma collections of chunks and sentences, with our own embeddings
         tables.sqlite    the tables as typed rows
         consistency.json discrepancies between text and tables
-        sources/         the unedited report texts the offsets point into
+        sources/<id>.txt the unedited report texts the offsets point into
 
 A build is written next to the served one and only becomes `current` once complete, so
 a failed ingest never touches what the service reads. The build id is a hash of the
-corpus and the model, so re-running ingest on unchanged input does nothing.
+corpus and the model, so re-running ingest on unchanged input does nothing. Every row of
+a collection has a content-derived id scoped by its document (`ingest.chunk.content_id`),
+so a new build can copy the vectors of unchanged text from the served one.
 """
 
 from __future__ import annotations
@@ -54,22 +56,27 @@ class IndexPaths:
 
     @property
     def chroma(self) -> Path:
+        """The Chroma database folder."""
         return self.root / "chroma"
 
     @property
     def tables(self) -> Path:
+        """The SQLite table store."""
         return self.root / "tables.sqlite"
 
     @property
     def consistency(self) -> Path:
+        """The discrepancies between text and tables."""
         return self.root / "consistency.json"
 
     @property
     def sources(self) -> Path:
+        """The folder of unedited source texts."""
         return self.root / "sources"
 
     @property
     def manifest(self) -> Path:
+        """What went into the build."""
         return self.root / MANIFEST
 
     def source(self, document: str) -> Path:

@@ -42,9 +42,13 @@ class EmbedCounts:
 class LazyEmbeddings:
     """Loads the model on first use, so a build that embeds nothing never loads it."""
 
-    def __init__(self, factory: Callable[[], Embeddings]) -> None:
+    def __init__(
+        self, factory: Callable[[], Embeddings], progress: Progress = lambda _msg: None
+    ) -> None:
         self._factory = factory
+        self._progress = progress
         self._model: Embeddings | None = None
+        self.load_seconds = 0.0
 
     @property
     def loaded(self) -> bool:
@@ -54,7 +58,11 @@ class LazyEmbeddings:
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         """Embed passages with the real model, loading it the first time."""
         if self._model is None:
+            self._progress(msg.MODEL_LOADING)
+            began = time.perf_counter()
             self._model = self._factory()
+            self.load_seconds = time.perf_counter() - began
+            self._progress(msg.MODEL_LOADED.format(seconds=self.load_seconds))
         return self._model.embed_documents(texts)
 
 
@@ -90,6 +98,7 @@ def fill_collection(
 ) -> EmbedCounts:
     """Write all `records` into `target`: copied vectors from `old`, the rest embedded now."""
     began = time.perf_counter()
+    load_before = getattr(embeddings, "load_seconds", 0.0)
     known = reusable_vectors(old, [r.id for r in records])
     reused = [r for r in records if r.id in known]
     fresh = [r for r in records if r.id not in known]
@@ -106,7 +115,9 @@ def fill_collection(
                 what=label, done=done, total=len(fresh), seconds=time.perf_counter() - began
             )
         )
-    counts = EmbedCounts(len(fresh), len(reused), time.perf_counter() - began)
+    # Loading the model is reported on its own; it is not time spent on these records.
+    loading = getattr(embeddings, "load_seconds", 0.0) - load_before
+    counts = EmbedCounts(len(fresh), len(reused), time.perf_counter() - began - loading)
     log.info(
         "collection filled",
         extra={"collection": target.name, "new": counts.new, "reused": counts.reused},

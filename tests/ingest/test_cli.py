@@ -34,6 +34,14 @@ def test_ingest_reports_what_it_read_per_document(
     assert "Verwerken: " in err and "zinnen: " in err  # progress goes to stderr
 
 
+def test_a_pdf_in_the_corpus_is_reported_as_skipped(
+    settings: Settings, corpus_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (corpus_copy / "delft-2024.pdf").write_bytes(b"%PDF-1.7")
+    assert cli.main([]) == 0
+    assert "LET OP: delft-2024.pdf overgeslagen" in capsys.readouterr().out
+
+
 def test_table_problems_are_reported_with_their_line(
     settings: Settings, corpus_copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

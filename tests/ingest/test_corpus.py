@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.corpus import CorpusError, load_corpus
+from ingest.corpus import CorpusError, ignored_files, load_corpus
 from tests.conftest import REPORT, REPORT_ID, REPORT_NAME, add_report, valid_metadata
 
 
@@ -95,6 +95,19 @@ def test_report_over_the_size_limit_is_refused_before_reading(corpus_copy: Path)
         "(instelling VRAAGBAAK_MAX_DOCUMENT_BYTES)."
     )
     assert len(load_corpus(corpus_copy, max_bytes=10_000_000)) == 2
+
+
+def test_an_upper_case_suffix_is_refused(corpus_copy: Path) -> None:
+    add_report(corpus_copy, "delft-2024", "x")
+    (corpus_copy / "delft-2024.txt").rename(corpus_copy / "delft-2024.TXT")
+    with pytest.raises(CorpusError, match=r"delft-2024\.TXT: een rapport moet eindigen op \.txt"):
+        load_corpus(corpus_copy)
+
+
+def test_other_files_are_listed_as_ignored(corpus_copy: Path) -> None:
+    (corpus_copy / "delft-2024.pdf").write_bytes(b"%PDF-1.7")
+    assert ignored_files(corpus_copy) == ["delft-2024.pdf"]
+    assert [d.id for d in load_corpus(corpus_copy)] == [REPORT_ID]
 
 
 def test_hidden_files_are_ignored(corpus_copy: Path) -> None:

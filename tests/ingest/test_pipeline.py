@@ -14,7 +14,7 @@ import pytest
 from ingest import store
 from ingest.corpus import CorpusDocument, CorpusError
 from ingest.metadata import DocumentMeta
-from ingest.pipeline import IngestError, parse_report, run_ingest
+from ingest.pipeline import IngestError, line_numbers, parse_report, run_ingest
 from ingest.tables import row_view
 from service.settings import Settings
 from tests.conftest import REPORT, REPORT_ID, FakeEmbeddings, add_report, valid_metadata
@@ -287,3 +287,8 @@ def test_only_recognised_tables_leave_the_running_text(tmp_path: Path) -> None:
     rows = [c for c in report.chunks if c.kind == "table_row"]
     assert [c.text for c in rows] == [row_view(table, r) for r in table.rows]
     assert [(c.start, c.end) for c in rows] == [(r.start, r.end) for r in table.rows]
+
+
+def test_table_problems_get_their_line_numbers() -> None:
+    source = "eerste regel\ntweede\n\nvierde regel"
+    assert line_numbers(source, [0, 12, 13, 20, 21, len(source) - 1]) == [1, 1, 2, 3, 4, 4]
