@@ -15,7 +15,7 @@ import re
 import shutil
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -413,9 +413,14 @@ def _manifest(
 
 def _summary_from_manifest(manifest: dict[str, Any], root: Path) -> IngestSummary:
     """The summary of a build that is reused as it is: nothing was parsed or embedded."""
+    known = {f.name for f in fields(DocumentSummary)} - {"id", "file", "stage_seconds"}
     documents = [
         # Nothing was read now, so no reading time is shown.
-        DocumentSummary(id=d["id"], file=d["file"], **{**d["summary"], "stage_seconds": {}})
+        DocumentSummary(
+            id=d["id"],
+            file=d["file"],
+            **{k: v for k, v in d["summary"].items() if k in known},
+        )
         for d in manifest["documents"]
     ]
     return IngestSummary(manifest["build_id"], root, True, documents)
