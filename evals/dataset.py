@@ -32,7 +32,9 @@ Category = Literal[
     "inconsistency",
 ]
 # … and of the blind and calibration sets (by who asks, and how).
-RegisterCategory = Literal["council", "citizen", "staff", "table_calc", "formal", "paraphrase"]
+RegisterCategory = Literal[
+    "council", "citizen", "staff", "table_calc", "formal", "paraphrase", "cross_year"
+]
 CATEGORIES: tuple[Category, ...] = get_args(Category)
 ALL_CATEGORIES: tuple[str, ...] = (*CATEGORIES, *get_args(RegisterCategory))
 ROUTES: tuple[Route, ...] = get_args(Route)
@@ -71,6 +73,7 @@ class Question(BaseModel):
     multipart: bool = False
     claim: bool | None = None  # the claim in "Klopt het dat …" is true / false
     paraphrase: bool = False
+    documents: list[str] = Field(default_factory=list)  # where the evidence is (other corpora)
     gold_answer: str
     must_contain: list[list[str]]
     evidence: list[str]

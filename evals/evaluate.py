@@ -6,12 +6,14 @@ import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Protocol
 
 from langchain_core.documents import Document
 
 from evals import metrics
-from evals.dataset import ALL_CATEGORIES, Question, evidence_offsets
+from evals.dataset import ALL_CATEGORIES, Question
 from service.web.schemas import AskRequest, AskResponse
 
 log = logging.getLogger(__name__)
@@ -50,6 +52,7 @@ class QuestionResult:
     recall: dict[int, float] = field(default_factory=dict)
     reciprocal_rank: float | None = None
     violations: list[str] = field(default_factory=list)
+    unlike_sums: int = 0
     latency_ms: float = 0.0
     error: str | None = None
 
@@ -78,6 +81,7 @@ class _Sources:
         self._system = system
         self._report = report
         self._texts: dict[str, str | None] = {}
+        self._slots: dict[str, int] = {}
 
     def text(self, document: str) -> str | None:
         if document not in self._texts:
@@ -89,6 +93,66 @@ class _Sources:
 
     def is_report(self, document: str | None) -> bool:
         return document is None or self.text(document) == self._report
+
+    def slot(self, document: str | None) -> int | None:
+        """A number per known document (0 for the evaluated report), None when unknown."""
+        if self.is_report(document):
+            return 0
+        if document is None or self.text(document) is None:
+            return None
+        return self._slots.setdefault(document, len(self._slots) + 1)
+
+
+# Spans of several documents are compared on one line: each document gets its own stretch.
+_DOCUMENT_STRIDE = 10**9
+
+
+def _placed(sources: _Sources, document: str | None, start: int, end: int) -> tuple[int, int] | None:
+    """A span of a document as a span on the one line all documents share."""
+    slot = sources.slot(document)
+    return None if slot is None else (slot * _DOCUMENT_STRIDE + start, slot * _DOCUMENT_STRIDE + end)
+
+
+@lru_cache(maxsize=4)
+def _tables(report: str) -> tuple[Any, ...]:
+    from ingest.tables import parse_tables
+
+    return parse_tables(report, "report").tables
+
+
+def _cited_rows(
+    report: str, start: int, end: int
+) -> list[list[tuple[str, bool, bool, Decimal]]]:
+    """The table rows a citation quotes, as (column, total row, total column, value) per cell."""
+    out = []
+    for table in _tables(report):
+        for row in table.rows:
+            if row.start < end and start < row.end:
+                out.append(
+                    [
+                        (f"{table.id}/{i}", row.is_total, column.is_total, cell.value)
+                        for i, (column, cell) in enumerate(zip(table.columns, row.cells, strict=True))
+                        if cell is not None and cell.value is not None
+                    ]
+                )
+    return out
+
+
+def _gold_spans(question: Question, report: str, sources: _Sources) -> list[tuple[int, int]]:
+    """Where each evidence span is: in the documents the question names (else the report)."""
+    spans = []
+    for span in question.evidence:
+        for document in question.documents or [None]:
+            text = report if document is None else sources.text(document)
+            at = text.find(span) if text else -1
+            if at >= 0:
+                placed = _placed(sources, document, at, at + len(span))
+                if placed is not None:
+                    spans.append(placed)
+                break
+        else:
+            raise ValueError(f"{question.id}: evidence not found verbatim: {span[:60]!r}")
+    return spans
 
 
 def passage_span(doc: Document) -> tuple[int, int] | None:
@@ -140,11 +204,22 @@ def evaluate_question(
         result.violations = metrics.grounding_violations(
             response.answer, [c.quote for c in response.citations], context, context_years
         )
+        rows = [
+            cells
+            for c in response.citations
+            if sources.is_report(c.document)
+            for cells in _cited_rows(report, c.start, c.end)
+        ]
+        result.unlike_sums = metrics.unlike_sums(response.answer, rows)
 
     if question.evidence:
-        gold = evidence_offsets(question, report)
-        cited = [(c.start, c.end) for c in response.citations if sources.is_report(c.document)]
-        # A citation into another document still counts against precision.
+        gold = _gold_spans(question, report, sources)
+        cited = [
+            span
+            for c in response.citations
+            if (span := _placed(sources, c.document, c.start, c.end)) is not None
+        ]
+        # A citation into a document the set does not know still counts against precision.
         foreign = len(response.citations) - len(cited)
         counts = metrics.citation_counts(cited, gold)
         result.citation = metrics.CitationCounts(
@@ -159,10 +234,10 @@ def evaluate_question(
             )
             docs = []
         ranked = [
-            span
+            placed
             for doc in docs
-            if sources.is_report(doc.metadata.get("document"))
-            and (span := passage_span(doc)) is not None
+            if (span := passage_span(doc)) is not None
+            and (placed := _placed(sources, doc.metadata.get("document"), *span)) is not None
         ]
         result.recall = {k: metrics.recall_at_k(ranked, gold, k) for k in RECALL_KS}
         result.reciprocal_rank = metrics.reciprocal_rank(ranked, gold)
@@ -230,6 +305,7 @@ def summarize(results: Sequence[QuestionResult]) -> dict[str, Any]:
             "violations": sum(len(r.violations) for r in answered),
             "answers_with_violations": sum(1 for r in answered if r.violations),
             "answers_checked": len(answered),
+            "unlike_sums": sum(r.unlike_sums for r in answered),
         },
         # Accuracy only checks that facts are present, so long answers read next to it.
         "answer_chars_p50": metrics.percentile([len(r.answer) for r in answered], 50),

@@ -48,3 +48,28 @@ def check_regression(
                 f"({now - before:+.3f}, tolerance {tolerance:.2f})"
             )
     return failures
+
+
+def _sets(summary: dict[str, Any]) -> dict[str, Any]:
+    """The per-set summaries of a run (an older, single-set summary is the main set)."""
+    if "sets" in summary:
+        sets: dict[str, Any] = summary["sets"]
+        return sets
+    return {"main": summary}
+
+
+def check_sets(
+    run: dict[str, Any], baseline: dict[str, Any], tolerance: float = TOLERANCE
+) -> list[str]:
+    """`check_regression` for every set the baseline and the run both hold.
+
+    A set in the baseline that the run skipped is a failure: the gate covers all of them.
+    """
+    failures = []
+    now, before = _sets(run), _sets(baseline)
+    for name, old in before.items():
+        if name not in now:
+            failures.append(f"{name}: set missing from this run")
+            continue
+        failures += [f"{name}: {f}" for f in check_regression(now[name], old, tolerance=tolerance)]
+    return failures

@@ -13,6 +13,9 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
+
+from service.core.numbers import extract_numbers as read_numbers
 
 Span = tuple[int, int]
 
@@ -343,3 +346,34 @@ def latency_by_route(
         route: {"n": len(ms), "p50": percentile(ms, 50), "p95": percentile(ms, 95)}
         for route, ms in sorted(grouped.items())
     }
+
+
+# --- calculations over unlike figures ----------------------------------------------------------
+
+_SUM = re.compile(r"((?:[-−–]?\(?[-−–]?\d[\d.,]*\)?\s*\+\s*)+[-−–]?\(?[-−–]?\d[\d.,]*\)?)\s*=")
+
+
+def unlike_sums(
+    answer: str, cited_rows: Sequence[Sequence[tuple[str, bool, bool, Decimal]]]
+) -> int:
+    """Sums in an answer that add a printed total to one of its own parts.
+
+    `cited_rows` are the rows the answer cites, each as its cells (column key, is in a
+    total row, is in a total column, value). A sum whose operands include a total-row cell
+    and a detail-row cell of one column, or a total-column cell and another cell of its own
+    row, adds unlike figures.
+    """
+    found = 0
+    for match in _SUM.finditer(answer):
+        operands = {abs(v) for v in read_numbers(match.group(1))}
+        hits: list[tuple[int, str, bool, bool]] = []
+        for r, row in enumerate(cited_rows):
+            for column, total_row, total_column, value in row:
+                if abs(value) in operands:
+                    hits.append((r, column, total_row, total_column))
+        same_column = any(
+            a[1] == b[1] and a[0] != b[0] and a[2] != b[2] for a in hits for b in hits
+        )
+        same_row = any(a[0] == b[0] and a[1] != b[1] and a[3] != b[3] for a in hits for b in hits)
+        found += same_column or same_row
+    return found

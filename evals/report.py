@@ -170,3 +170,58 @@ def write_chart(summary: dict[str, Any], out_dir: Path) -> Path:
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
+
+
+_SIDE_BY_SIDE: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("accuracy", ("accuracy", "overall")),
+    ("citation precision", ("citations", "precision")),
+    ("citation recall", ("citations", "recall")),
+    ("refusal precision", ("refusal", "precision")),
+    ("refusal recall", ("refusal", "recall")),
+    ("recall@5", ("retrieval", "recall@5")),
+    ("grounding violations", ("grounding", "violations")),
+    ("unlike sums", ("grounding", "unlike_sums")),
+)
+
+
+def _value(block: Any, path: tuple[str, ...]) -> Any:
+    for key in path:
+        block = block.get(key) if isinstance(block, dict) else None
+    return block
+
+
+def render_sets(run: dict[str, Any], baseline: dict[str, Any] | None) -> str:
+    """Every set side by side for the full system, with the baseline in brackets."""
+    sets = run["sets"]
+    names = list(sets)
+    base_sets = (baseline or {}).get("sets", {"main": baseline} if baseline else {})
+    lines = [f"# Evaluatie {run['date']}", "", "Systeem `full`; tussen haakjes de baseline.", ""]
+    header = ["metriek", *(f"{n} ({sets[n]['questions']})" for n in names)]
+    rows = []
+    for label, path in _SIDE_BY_SIDE:
+        row = [label]
+        for name in names:
+            now = _value(sets[name]["systems"].get("full", {}), path)
+            before = _value((base_sets.get(name) or {}).get("systems", {}).get("full", {}), path)
+            shown = _fmt(now)
+            row.append(f"{shown} ({_fmt(before)})" if before is not None else shown)
+        rows.append(row)
+    lines += _table(header, rows)
+    lines += ["", "## Per categorie", ""]
+    for name in names:
+        full = sets[name]["systems"].get("full")
+        if not full:
+            continue
+        accuracy = full["accuracy"]
+        cells = [
+            f"{c} {_fmt(v)} ({accuracy['n_by_category'][c]})"
+            for c, v in accuracy["by_category"].items()
+        ]
+        flags = [
+            f"{f} {_fmt(v)} ({accuracy['n_by_flag'][f]})"
+            for f, v in accuracy.get("by_flag", {}).items()
+            if accuracy["n_by_flag"].get(f)
+        ]
+        lines.append(f"- **{name}**: " + ", ".join(cells + flags))
+    lines += ["", "Details per set: `<set>/report.md` (de blinde set zonder fouten)."]
+    return "\n".join(lines) + "\n"

@@ -61,9 +61,14 @@ _QUANTITY = re.compile(
     r"tien|elf|twaalf|twintig|honderd|duizend|miljoen|mln|helft|procent)\b",
     re.IGNORECASE,
 )
+# A count: not a year, a percentage or a duration ("vier jaar", "31 december").
+_NOT_COUNTED = r"(?!\s*(?:%|jaar|jarig|jarigen|maanden|maand|weken|week|dagen|dag|uur|januari|" \
+    r"februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)\b)"
 _COUNT = re.compile(
-    r"(?<![\d/€,.])(?<!€ )(?!(?:19|20)\d\d(?!\d|[.,]\d))\d+(?:\.\d{3})*(?!\d|[.,]\d)(?!\s*%)|"
-    r"\b(twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|twintig|honderd)\b",
+    r"(?<![\d/€,.])(?<!€ )(?!(?:19|20)\d\d(?!\d|[.,]\d))\d+(?:\.\d{3})*(?!\d|[.,]\d)"
+    + _NOT_COUNTED
+    + r"|\b(twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|twintig|honderd)\b"
+    + _NOT_COUNTED,
     re.IGNORECASE,
 )
 _MONEY = re.compile(r"€\s*\d|\b\d[\d.,]*\s*(mln|miljoen|euro)\b", re.IGNORECASE)
@@ -98,20 +103,39 @@ class SentenceRanker:
         self._max_idf = max(self._idf.values(), default=1.0)
         self._context_terms = [self._context_of(i) for i in range(len(knowledge.sentences))]
         self._passage_sentences = self._map_passages()
+        self._documents = frozenset(p.metadata["document"] for p in knowledge.passages)
+        self._vocabularies: dict[frozenset[str], Vocabulary] = {}
 
-    def answerable(self, question: str, best: Candidate, language: Language) -> bool:
+    def answerable(
+        self,
+        question: str,
+        best: Candidate,
+        language: Language,
+        documents: Sequence[str] = (),
+    ) -> bool:
         """Whether the best sentence can carry an answer at all.
 
-        Dutch questions naming a thing the report never mentions ("bushokjes",
-        "Palenstein") are not, unless the dense match is very close (a synonym).
-        English words outside our small glossary are simply unknown, so there only
-        the coverage of the words we do know counts.
+        Dutch questions naming a thing the reports in scope never mention ("bushokjes",
+        a wijk of another town) are not, unless the dense match is very close (a
+        synonym). English words outside our small glossary are simply unknown, so there
+        only the coverage of the words we do know counts.
         """
         if not supported(best):
             return False
         if language == "en":
             return True
-        return not self.lexicon.unknown_words(question) or best.dense >= DENSE_RESCUE
+        vocabulary = self.vocabulary_of(documents)
+        return not vocabulary.unknown_words(question) or best.dense >= DENSE_RESCUE
+
+    def vocabulary_of(self, documents: Sequence[str]) -> Vocabulary:
+        """The vocabulary of some reports only (all of them when none are given)."""
+        key = frozenset(documents) & self._documents
+        if not key or key == self._documents:
+            return self.lexicon
+        if key not in self._vocabularies:
+            texts = [p.page_content for p in self.knowledge.passages if p.metadata["document"] in key]
+            self._vocabularies[key] = Vocabulary(texts)
+        return self._vocabularies[key]
 
     def rank(
         self,

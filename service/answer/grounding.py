@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from service.core.numbers import extract_numbers
+from service.render.messages import ERROR_UNGROUNDED
 from service.web.schemas import AskResponse, Citation
 
 log = logging.getLogger(__name__)
@@ -87,6 +88,8 @@ def enforce_grounding(
         verbatim = sources.get(citation.document, "")[citation.start : citation.end]
         if verbatim != citation.quote:
             raise AssertionError(f"citation {citation.id} is not verbatim source text")
+    if response.route == "refusal" and not response.citations:
+        return response  # says what is missing; its numbers are the reports' own names and years
     loose = ungrounded_numbers(response.answer, response.citations, asked)
     if not loose:
         return response
@@ -95,4 +98,6 @@ def enforce_grounding(
         extra={"count": len(loose), "route": response.route},
     )
     quotes = " ".join(f"“{' '.join(c.quote.split())}” [{c.id}]" for c in response.citations)
+    if not quotes:
+        return response.model_copy(update={"answer": ERROR_UNGROUNDED, "route": "refusal"})
     return response.model_copy(update={"answer": quotes})

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
@@ -29,8 +29,16 @@ from service.answer.scope import Corpus
 from service.answer.tables import TableAnswerer
 from service.answer.text import TextAnswerer
 from service.render import refusals
-from service.render.compose import respond
-from service.render.messages import ABBREVIATION, FOUND_ELSEWHERE, SOURCE_NOTE, say
+from service.render.compose import combine, respond
+from service.core.numbers import format_number
+from service.render.messages import (
+    ABBREVIATION,
+    FOUND_ELSEWHERE,
+    SOURCE_NOTE,
+    YEAR_CHANGE,
+    YEAR_LINE,
+    say,
+)
 from service.settings import Settings
 from service.understand.frame import Frame, Language, Part
 from service.understand.parse import content_terms, read_part, understand
@@ -137,26 +145,34 @@ class Assistant:
                 if scope.municipalities
                 else tuple(self.corpus.documents)
             )
-            found = self.route(part, documents, language, scope.elsewhere)
+            found = self.route(part, Where(documents, language, elsewhere=scope.elsewhere))
             if found is not None and found.answered:
                 return found
             return refusals.other_municipality(scope.elsewhere[0], self.corpus, language)
+        by_year = self._years_across_reports(frame, part)
+        if by_year:
+            return self._per_year(frame, part, by_year)
         selection = self.corpus.select(scope, part)
-        if selection.missing_year is not None:
-            return refusals.year(selection.missing_year, selection.documents, self.corpus, language)
-        answer = self.route(part, selection.documents, language)
-        if answer is None and not selection.named:
+        places = scope.municipalities
+        answer = None
+        if selection.missing_year is None:
+            answer = self.route(part, Where(selection.documents, language, places=places))
+        if (answer is None or not answer.answered) and not scope.municipalities:
+            # Not in the default report: another report may have it; the answer says which.
             others = self.corpus.others(selection.documents)
-            found = self.route(part, others, language) if others else None
-            if found is not None and found.answered:
+            where = Where(others, language, strict=True)
+            found = self.route(part, where) if others else None
+            if found is not None and found.answered and found.documents:
                 note = say(
                     FOUND_ELSEWHERE,
                     language,
                     default=self.corpus.label(selection.documents[0]),
-                    report=self.corpus.label(found.documents[0]) if found.documents else "",
+                    report=self.corpus.label(found.documents[0]),
                 )
                 found.body = f"{note} {found.body}"
                 return found
+        if selection.missing_year is not None:
+            return refusals.year(selection.missing_year, selection.documents, self.corpus, language)
         if answer is None:
             return refusals.not_covered(
                 selection.documents, self.corpus, self.topics, language, len(frame.parts) > 1
@@ -166,38 +182,80 @@ class Assistant:
             answer.body += " " + say(SOURCE_NOTE, language, report=labels)
         return answer
 
-    def route(
-        self,
-        part: Part,
-        documents: Sequence[str],
-        language: Language,
-        elsewhere: Sequence[str] = (),
-    ) -> PartAnswer | None:
+    def _years_across_reports(self, frame: Frame, part: Part) -> list[int]:
+        """The years of a part that different reports answer ("in 2024 en 2025", "sinds
+        2023"), or [] when one report answers them all (its table has both years)."""
+        years = list(part.years)
+        if part.since and len(years) == 1:
+            newest = max((d.year for d in self.corpus.documents.values()), default=years[0])
+            years = list(range(years[0], newest + 1))
+        if len(years) < 2 or part.operation not in ("value", "change", "diff", "list", "sum"):
+            return []
+        chosen = {self.corpus.select(frame.scope, replace(part, years=(y,))).documents for y in years}
+        return years if len(chosen) > 1 else []
+
+    def _per_year(self, frame: Frame, part: Part, years: Sequence[int]) -> PartAnswer:
+        """One figure per year, each from that year's own report, and the change."""
+        language = frame.language
+        answers = []
+        for year in years:
+            single = replace(part, years=(year,), since=False, operation="value")
+            selection = self.corpus.select(frame.scope, single)
+            found = self.route(
+                single, Where(selection.documents, language, places=frame.scope.municipalities)
+            )
+            if found is not None and found.answered:
+                label = say(YEAR_LINE, language, year=str(year), report=self.corpus.label(
+                    found.documents[0]) if found.documents else "")
+                found.body = f"{label} {found.body}"
+                answers.append((year, found))
+        if not answers:
+            return refusals.not_covered((), self.corpus, self.topics, language)
+        combined = combine([a for _, a in answers])
+        figures = [(y, a.figures[0]) for y, a in answers if len(a.figures) == 1]
+        if len(figures) >= 2 and len(figures) == len(answers):
+            (first_year, first), (last_year, last) = figures[0], figures[-1]
+            difference = last.value - first.value
+            combined.body += " " + say(
+                YEAR_CHANGE,
+                language,
+                first=str(first_year),
+                last=str(last_year),
+                calculation=f"{format_number(last.value)} − {format_number(first.value)} = "
+                f"{format_number(difference)}",
+            )
+        return combined
+
+    def route(self, part: Part, where: Where) -> PartAnswer | None:
         """The route that fits the part, in order: claim, definition, table, calculation,
         text. None when nothing in these reports answers it."""
+        documents, language = where.documents, where.language
         if part.kind == "claim":
-            return self._claim(part, documents, language)
+            return self._claim(part, where)
         if part.kind == "definition":
             defined = self._definition(part, documents, language)
             if defined is not None:
                 return defined
-        if not elsewhere:
-            table = self.tables.answer(part, documents, language)
+        if not where.elsewhere:
+            table = self.tables.answer(
+                part, documents, language, strict=where.strict, places=where.places
+            )
             if table is not None:
                 return table
-        if part.calculation is not None and not part.carried and not elsewhere:
+        if part.calculation is not None and not part.carried and not where.elsewhere:
             finder = _Finder(self, documents)
             calculated = calculate.answer_calculation(part.asked, part.calculation, finder, language)
             if calculated is not None:
                 return calculated
-        return self.text.answer(part, documents, language, elsewhere)
+        return self.text.answer(part, documents, language, where.elsewhere, strict=where.strict)
 
-    def _claim(self, part: Part, documents: Sequence[str], language: Language) -> PartAnswer:
+    def _claim(self, part: Part, where: Where) -> PartAnswer:
         """Check a claim against what the tables and the text say about its statement."""
+        documents, language = where.documents, where.language
         statement = read_part(part.claim.probe if part.claim else part.asked, language=language)
         probe = replace(statement, carried=part.carried, previous=part.previous)
         answers = []
-        table = self.tables.answer(probe, documents, language)
+        table = self.tables.answer(probe, documents, language, places=where.places)
         if table is not None and table.answered:
             answers.append(table)
         text = self.text.answer(probe, documents, language)
@@ -226,6 +284,18 @@ class Assistant:
         )
         text = say(ABBREVIATION, language, abbr=found.term, meaning=found.meaning)
         return PartAnswer("text", f"{text} [1]", [citation], documents=(found.document,))
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where a part is answered from: the reports, the asker's language, places named
+    that no report covers, whether a clearer match is needed, municipalities in scope."""
+
+    documents: Sequence[str]
+    language: Language
+    elsewhere: Sequence[str] = ()
+    strict: bool = False
+    places: Sequence[str] = ()
 
 
 class _Finder:

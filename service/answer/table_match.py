@@ -28,6 +28,7 @@ CARRIED = 0.5  # words a follow-up carried count half
 CLIPPED = 0.85  # a compound holding a one-word label names it
 SECTION = 0.5  # the heading a table stands under says less than its own title
 UNKNOWN = 0.3  # weight of a question word no report uses
+PLACE = 0.2  # weight of the municipality a part names
 
 
 def _role(text: str) -> str | None:
@@ -133,9 +134,15 @@ class Asked:
 
 
 def asked_concepts(
-    part: Part, vocabulary: Vocabulary, weight: Callable[[Concept], float]
+    part: Part,
+    vocabulary: Vocabulary,
+    weight: Callable[[Concept], float],
+    places: Sequence[str] = (),
 ) -> Asked:
-    """The concepts a part asks about, with how much each says."""
+    """The concepts a part asks about, with how much each says. A municipality the part
+    names (`places`) chooses the report: it weighs little and is never missing from a
+    table, though a title that names it ("veiligheid in <stad>") still fits best."""
+    place_words = {w for place in places for w in fold(place).split()}
     own_words = set(part.terms)
     narrowed = vocabulary.narrowed(part.asked)
     own_words |= narrowed
@@ -150,7 +157,9 @@ def asked_concepts(
         # A verb says little about the topic; a word no report uses is a verb form or a typo
         # more often than a topic, unless it names another kind of a known thing.
         known = vocabulary.is_known(concept)
-        if phrase in narrowed:
+        if phrase in place_words:
+            own.append((concept, PLACE))
+        elif phrase in narrowed:
             own.append((concept, 1.0))
         elif not known or vocabulary.is_verb_form(phrase):
             own.append((concept, UNKNOWN))
@@ -232,21 +241,27 @@ def _named_columns(
 ) -> tuple[list[int], set[int]]:
     """Columns matching every header level the concepts name, and which levels they name.
 
-    A word every header of a level holds ("casuïstiek" under each group) tells no column
-    from another and selects nothing.
+    Per level, each word selects the columns whose header holds it; a word that selects
+    a subset of what another selects is the more specific one ("primitieve begroting" is
+    "Begroting primitief", not also "Begroting na wijziging"), and words that select
+    different columns add up ("lopend plus afgerond"). A word every header of a level
+    holds ("casuïstiek" under each group) tells no column from another.
     """
     table = view.table
     chosen = list(range(len(table.columns)))
     levels: set[int] = set()
     for level in range(view.levels):
         candidates = [i for i in chosen if not _spans_levels(table.columns[i], view.levels)]
-        hit: set[int] = set()
+        selections = []
         for concept, _ in concepts:
-            matched = {i for i in candidates if strength(concept, view.columns[i][level]) >= STRONG}
+            matched = frozenset(
+                i for i in candidates if strength(concept, view.columns[i][level]) >= STRONG
+            )
             if matched and matched != set(candidates):
-                hit |= matched
-        if hit:
-            chosen = sorted(hit)
+                selections.append(matched)
+        specific = [s for s in selections if not any(o < s for o in selections)]
+        if specific:
+            chosen = sorted(frozenset().union(*specific))
             levels.add(level)
     return (chosen if levels else []), levels
 
@@ -323,18 +338,23 @@ def _same_slot(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
     return a[0] == "row" or a[2] == b[2]
 
 
-def match(asked: Asked, views: Sequence[TableView]) -> TableMatch | None:
+def match(
+    asked: Asked, views: Sequence[TableView], minimum: float = MIN_COVERAGE
+) -> TableMatch | None:
     """The table that best answers the part, with what the part names in it; None when no
     table explains enough of the part."""
     asked = replace_carried(asked, views)
     scored = sorted(
         ((coverage(asked, v), i) for i, v in enumerate(views)), key=lambda s: (-s[0], s[1])
     )
-    if not scored or scored[0][0] < MIN_COVERAGE:
+    if not scored or scored[0][0] < minimum:
         return None
     best, index = scored[0]
     view = views[index]
     rows = _named_rows(asked.own, view) or _named_rows(asked.carried, view)
+    details = [r for r in rows if not view.table.rows[r].is_total]
+    if details and not asked.wants_total:
+        rows = details  # "lasten" names "Totaal lasten" too, but the part names its row
     columns, levels = _named_columns(asked.own, view)
     carried_columns, carried_levels = _named_columns(asked.carried, view)
     if carried_levels - levels:

@@ -17,7 +17,15 @@ from ingest.tables.model import Table, row_view
 from ingest.tables.store import TableStore
 from service.answer.result import PartAnswer, StatedFigure, make_citation
 from service.answer.scope import Corpus
-from service.answer.table_match import Asked, Concept, TableMatch, TableView, asked_concepts, match
+from service.answer.table_match import (
+    MIN_COVERAGE,
+    Asked,
+    Concept,
+    TableMatch,
+    TableView,
+    asked_concepts,
+    match,
+)
 from service.answer.table_ops import Reading
 from service.core.numbers import format_number
 from service.core.text import fold
@@ -29,6 +37,7 @@ from service.web.schemas import Citation
 
 # Questions asking who or where, or for kinds of things ("welke kosten"), are not for tables.
 TABLE_ASKS = frozenset({"amount", "what", "keywords", "yesno", "which"})
+STRICT_COVERAGE = 0.8  # for a report the question did not point at
 
 
 class TableAnswerer:
@@ -50,7 +59,14 @@ class TableAnswerer:
         self.discrepancies = list(discrepancies)
         self.views = [TableView.of(t, vocabulary.stems) for t in store.tables]
 
-    def answer(self, part: Part, documents: Sequence[str], language: Language) -> PartAnswer | None:
+    def answer(
+        self,
+        part: Part,
+        documents: Sequence[str],
+        language: Language,
+        strict: bool = False,
+        places: Sequence[str] = (),
+    ) -> PartAnswer | None:
         """The table answer to a part, a refusal naming what the table lacks, or None when
         the part is not a question for these tables."""
         if part.asks not in TABLE_ASKS and part.kind != "reason":
@@ -58,10 +74,10 @@ class TableAnswerer:
         if part.asks == "which" and part.kind == "fact":
             return None
         views = [v for v in self.views if v.table.document in documents]
-        asked = asked_concepts(part, self.vocabulary, self.weight)
+        asked = asked_concepts(part, self.vocabulary, self.weight, places)
         if not asked.own and not asked.carried:
             return None
-        found = match(asked, views)
+        found = match(asked, views, STRICT_COVERAGE if strict else MIN_COVERAGE)
         if found is None:
             return None
         table = found.view.table

@@ -35,6 +35,7 @@ from service.render.messages import (
 from service.understand.frame import Language, Part
 from service.web.schemas import Citation
 
+STRICT_LEXICAL = 0.6  # share of the part's words a sentence of an unnamed report must hold
 PLACE_LEXICAL = 0.5  # a sentence about another place must be mostly about the question too
 
 
@@ -91,11 +92,17 @@ class TextAnswerer:
         documents: Sequence[str],
         language: Language,
         elsewhere: Sequence[str] = (),
+        strict: bool = False,
     ) -> PartAnswer | None:
         """The quoted answer, a refusal that says what is missing, or None when nothing in
-        these reports answers the part."""
+        these reports answers the part. `strict` asks most of the part's words in the
+        sentence (for reports the question did not point at)."""
         ranked, _ = self.candidates(part, documents, language)
-        if not ranked or not self.ranker.answerable(part.search_text, ranked[0], language):
+        if not ranked or not self.ranker.answerable(
+            part.search_text, ranked[0], language, documents
+        ):
+            return None
+        if strict and ranked[0].lexical < STRICT_LEXICAL:
             return None
         wants = wanted_amount(part) or (wanted_amount(part.previous) if part.previous else None)
         ranked = _amount_first(ranked, wants, self.knowledge.sentences)

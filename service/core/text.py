@@ -46,8 +46,12 @@ def word_spans(text: str) -> list[tuple[str, int, int]]:
 
 @lru_cache(maxsize=50_000)
 def stem(word: str) -> str:
-    """The `dutch_porter` stem of a folded word."""
-    return str(_stemmer.stemWord(word))
+    """The `dutch_porter` stem of a folded word, with the final v/z of inflected forms
+    written as f/s ("primitieve" and "primitief", "huizen" and "huis" meet)."""
+    stemmed = str(_stemmer.stemWord(word))
+    if len(stemmed) > 3 and stemmed[-1] in "vz":
+        return stemmed[:-1] + ("f" if stemmed[-1] == "v" else "s")
+    return stemmed
 
 
 def years_in(text: str) -> list[int]:

@@ -28,6 +28,19 @@ def renumber(answer: PartAnswer, offset: int) -> tuple[str, list[Citation]]:
     return body, citations
 
 
+def combine(answers: Sequence[PartAnswer]) -> PartAnswer:
+    """Several answers to one part (one per year) as one, citations numbered on."""
+    bodies: list[str] = []
+    citations: list[Citation] = []
+    for answer in answers:
+        body, cited = renumber(answer, len(citations))
+        bodies.append(body)
+        citations.extend(cited)
+    documents = tuple(dict.fromkeys(d for a in answers for d in a.documents))
+    figures = [f for a in answers for f in a.figures]
+    return PartAnswer(route_of(answers), " ".join(bodies), citations, figures, True, documents)
+
+
 def route_of(answers: Sequence[PartAnswer]) -> Route:
     """The route of the whole answer: a refusal only when no part was answered."""
     answered = [a for a in answers if a.answered]

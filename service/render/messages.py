@@ -117,6 +117,11 @@ CLAIM_FIGURE = {
     "nl": "Het verslag noemt {figure}.",
     "en": "The report gives {figure}.",
 }
+YEAR_LINE = {"nl": "{year} ({report}):", "en": "{year} ({report}):"}
+YEAR_CHANGE = {
+    "nl": "Van {first} naar {last}: {calculation}.",
+    "en": "From {first} to {last}: {calculation}.",
+}
 RESTATED = {
     "nl": "Let op: {other} geeft voor {year} een ander cijfer: {value}.",
     "en": "Note: {other} gives another figure for {year}: {value}.",
@@ -172,6 +177,10 @@ ERROR_INDEX_MISSING = (
     "Beheerder: bouw de index met 'make index' (of 'python -m ingest') en start de service opnieuw."
 )
 ERROR_NOT_FOUND = "Deze pagina bestaat niet."
+ERROR_UNGROUNDED = (
+    "Ik kan dit antwoord niet met een bron onderbouwen, dus ik geef het niet. "
+    "Stel de vraag anders, of zoek het op in het verslag zelf."
+)
 ERROR_INTERNAL = "Er ging iets mis aan onze kant. Probeer het later opnieuw."
 ERROR_BAD_JSON = "De aanvraag is geen geldige JSON."
 

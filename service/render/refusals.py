@@ -117,8 +117,7 @@ def other_municipality(place: str, corpus: Corpus, language: Language) -> PartAn
 def year(missing: int, documents: Sequence[str], corpus: Corpus, language: Language) -> PartAnswer:
     """A year no report in scope covers."""
     infos = [corpus.documents[d] for d in documents if d in corpus.documents]
-    covered = sorted({y for info in infos for y in info.covered_years})
-    shown = join_words([str(y) for y in covered[-2:]], language) if covered else ""
+    shown = join_words(sorted({str(info.year) for info in infos}), language)
     text = say(
         REFUSAL_YEAR,
         language,

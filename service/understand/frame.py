@@ -114,6 +114,7 @@ class Part:
     group: str | None = None  # "welke wijk …": the kind of thing the answer names
     calculation: CalculationPlan | None = None  # operands of a calculation over stated figures
     query: str = ""  # what to search: `asked` without the names that scope the part
+    since: bool = False  # "sinds 2023": from the named year up to the newest report
     previous: Part | None = field(default=None, repr=False, compare=False)
 
     @property

@@ -83,6 +83,7 @@ _THRESHOLD_OPS: dict[str, Comparison] = {
     "ten minste": ">=",
     "at least": ">=",
 }
+_SINCE = re.compile(r"\b(sinds|vanaf|since|from)\s+(19|20)\d\d\b(?!\s*(tot|t/m|to|until|naar|and|en)\b)")
 _NONE = re.compile(r"\b(geen|geen enkele|zonder|nul|no|none|zero)\b")
 _POSITIVE = re.compile(r"\b(positief|positieve|positive)\b")
 _NEGATIVE = re.compile(r"\b(negatief|negatieve|negative)\b")
@@ -216,6 +217,7 @@ def read_part(
         threshold=threshold,
         top_n=top_n,
         group=group,
+        since=bool(_SINCE.search(folded)),
         calculation=plan_calculation(text, language)
         if kind in ("calculation", "figure")
         else None,

@@ -7,10 +7,12 @@ from decimal import Decimal
 import pytest
 
 from service.answer.definitions import explain, find_abbreviations
-from service.arithmetic import derive_earlier
-from service.conversation import detect_language, resolve_text_question
-from service.lexical import Lexicon, could_be_noun, rewrite_phrases
-from service.routing import other_municipality, pre_check
+from service.answer.figures import derive_earlier
+from service.lexicon.vocabulary import Vocabulary, could_be_noun, rewrite_phrases
+from service.understand.parse import CorpusFacts, read_scope, understand
+from service.understand.register import detect_language, read_register
+
+FACTS = CorpusFacts(municipalities=("Zoetermeer",), programmes=("Veiligheid",), years=(2024,))
 
 
 def test_earlier_year_is_worked_out_from_level_and_change() -> None:
@@ -49,10 +51,11 @@ def test_abbreviations_come_from_the_reports_own_definitions(source: str) -> Non
 
 def test_follow_up_carries_the_topic_and_a_new_question_does_not() -> None:
     earlier = ["Hoeveel signalen over ondermijning kwamen binnen?"]
-    follow = resolve_text_question("welk deel daarvan kwam van partners?", earlier)
-    assert "ondermijning" in follow.topic and "over:" in follow.text
-    fresh = resolve_text_question("Hoeveel gebiedsverboden zijn opgelegd in 2024?", earlier)
-    assert fresh.topic == ""
+    follow = understand("welk deel daarvan kwam van partners?", earlier, FACTS)
+    assert follow.followup and "ondermijning" in follow.parts[0].carried
+    assert follow.resolved is not None and "over:" in follow.resolved
+    fresh = understand("Hoeveel gebiedsverboden zijn opgelegd in 2024?", earlier, FACTS)
+    assert not fresh.followup and fresh.parts[0].carried == ()
 
 
 @pytest.mark.parametrize(
@@ -64,16 +67,17 @@ def test_language_is_detected(question: str, language: str) -> None:
 
 
 def test_unknown_nouns_are_found_but_verbs_and_adjectives_are_not() -> None:
-    lexicon = Lexicon(["De schade aan afvalbakken tijdens de jaarwisseling.", "Woninginbraken."])
+    lexicon = Vocabulary(["De schade aan afvalbakken tijdens de jaarwisseling.", "Woninginbraken."])
     assert lexicon.unknown_words("Hoeveel schade was er aan bushokjes?") == ["bushokjes"]
     assert lexicon.unknown_words("Welke buitenlandse afvalbakken werden beeindigd?") == []
     assert lexicon.unknown_words("Hoeveel inbraken?") == []  # inside "woninginbraken"
     assert could_be_noun("telefoonnummer") and not could_be_noun("afgehandeld")
 
 
-def test_everyday_phrases_become_the_reports_words() -> None:
+def test_everyday_phrases_bring_the_reports_words() -> None:
     assert (
-        rewrite_phrases("Hoeveel schade met oud en nieuw?") == "Hoeveel schade met jaarwisseling?"
+        rewrite_phrases("Hoeveel schade met oud en nieuw?")
+        == "Hoeveel schade met oud en nieuw (jaarwisseling)?"
     )
 
 
@@ -84,18 +88,19 @@ def test_everyday_phrases_become_the_reports_words() -> None:
         ("Wat vindt u van het beleid?", "opinion"),
         ("Wie is de burgemeester?", "person"),
         ("Kun je mijn buurman aangeven voor overlast?", "action"),
-        ("Hoeveel inbraken waren er in 1998?", "year"),
+        ("Wat is het telefoonnummer van het team?", "contact"),
     ],
 )
 def test_rules_refuse_before_any_search(question: str, reason: str) -> None:
-    refusal = pre_check(question, frozenset({2022, 2023, 2024}))
-    assert refusal is not None and refusal.reason == reason
+    assert read_register(question).refusal == reason
 
 
 def test_a_factual_question_passes_the_rules() -> None:
-    assert pre_check("Hoeveel meldingen verwerkte handhaving in 2024?", frozenset({2024})) is None
-    assert other_municipality("Hoeveel inbraken in Delft?") == "Delft"
-    assert other_municipality("Werkt Zoetermeer samen met Delft?") is None
+    assert read_register("Hoeveel meldingen verwerkte handhaving in 2024?").refusal is None
+    assert read_register("Kunt u aangeven hoeveel meldingen er waren?").refusal is None
+    assert read_scope("Hoeveel inbraken in Delft?", FACTS).elsewhere == ("Delft",)
+    scope = read_scope("Werkt Zoetermeer samen met Delft?", FACTS)
+    assert scope.municipalities == ("Zoetermeer",) and scope.elsewhere == ("Delft",)
 
 
 def test_which_questions_prefer_sentences_that_name_something_new() -> None:
