@@ -7,14 +7,17 @@ check what a person sees and can do, not how good the answers are.
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
+import uvicorn
 
 from ingest.pipeline import run_ingest
 from service.answer.pipeline import Assistant, build_assistant
@@ -25,18 +28,22 @@ from tests.conftest import CORPUS, FakeEmbeddings
 
 pytestmark = pytest.mark.browser
 
+
+def _missing(what: str) -> None:
+    """Skip on a developer's machine; fail in CI, where a skip would hide a broken install."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{what} (CI must install it)", pytrace=False)
+    pytest.skip(what, allow_module_level=True)
+
+
 CHROMIUM = shutil.which("chromium")
 if CHROMIUM is None:
-    pytest.skip(
-        "Chromium is not installed (apt-get install chromium); .ci/run installs it",
-        allow_module_level=True,
-    )
-sync_api = pytest.importorskip(
-    "playwright.sync_api", reason="Playwright is not installed (pip install -r requirements.lock)"
-)
-axe_package = pytest.importorskip(
-    "axe_playwright_python.base", reason="axe-playwright-python (bundles axe-core) is missing"
-)
+    _missing("Chromium is not installed: apt-get install chromium (.ci/run does)")
+try:
+    from axe_playwright_python.base import AXE_SCRIPT  # axe-core, bundled in the wheel
+    from playwright import sync_api
+except ImportError:
+    _missing("Playwright or axe-playwright-python is missing: pip install -r requirements.lock")
 
 # Chromium without these flags tries to reach Google's hosts, which this network refuses.
 CHROMIUM_ARGS = [
@@ -154,18 +161,16 @@ class CannedAssistant:
         return ENGLISH_ANSWER if request.question == ENGLISH_QUESTION else MULTI_PART_ANSWER
 
 
+@dataclass
 class _Served:
-    """The app on a free loopback port, in a thread."""
+    """The app on a free loopback port, in a thread, and the stand-in that answers."""
 
-    def __init__(self, url: str, assistant: CannedAssistant) -> None:
-        self.url = url
-        self.assistant = assistant
+    url: str
+    assistant: CannedAssistant
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[_Served]:
-    import uvicorn
-
     root = tmp_path_factory.mktemp("browser")
     settings = Settings(corpus_dir=CORPUS, index_dir=root / "index", model_dir=root / "no-model")
     run_ingest(settings, FakeEmbeddings)
@@ -221,7 +226,7 @@ def _ask(page: Any, question: str) -> None:
 
 
 def _axe_violations(page: Any) -> list[dict[str, Any]]:
-    page.evaluate(axe_package.AXE_SCRIPT)
+    page.evaluate(AXE_SCRIPT)
     result = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
     return [
         {
