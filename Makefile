@@ -10,7 +10,7 @@ export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: default install model index run test unit integration lint eval bench clean
+.PHONY: default install model index run test unit integration browser lint eval bench clean
 default: test lint
 
 # Dependencies: the full pinned set from requirements.lock (torch 2.13.0 is a CPU build).
@@ -37,10 +37,14 @@ run: index
 	$(PY) -m service serve
 
 unit: install
-	$(PY) -m pytest -m "not integration" -q
+	$(PY) -m pytest -m "not integration and not browser" -q
 
 integration: index
 	$(PY) -m pytest -m integration -q
+
+# The widget in Debian's Chromium (apt-get install chromium): axe-core, keyboard, reflow.
+browser: install
+	$(PY) -m pytest -m browser -q
 
 test: index
 	$(PY) -m pytest -q

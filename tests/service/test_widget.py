@@ -10,9 +10,9 @@ from fastapi.testclient import TestClient
 
 from ingest.pipeline import run_ingest
 from service.answer.pipeline import build_assistant
+from service.settings import Settings
 from service.web.app import create_app
 from service.web.schemas import MAX_HISTORY_TURNS, MAX_QUESTION_CHARS
-from service.settings import Settings
 from tests.conftest import CORPUS, FakeEmbeddings
 
 TEXT_CONTRAST = 4.5  # WCAG 2.1 SC 1.4.3
@@ -174,6 +174,27 @@ def test_script_keeps_questions_out_of_console_storage_and_urls(script: str) -> 
     assert '"POST"' in script
 
 
+def test_page_and_script_use_no_inline_event_handlers_or_styles(
+    page: _Elements, script: str
+) -> None:
+    for tag, attrs in page.elements:
+        assert not [a for a in attrs if a.startswith("on") or a == "style"], (tag, attrs)
+        assert not (tag == "script" and "src" not in attrs), "inline script"
+    assert not re.search(r"\.on[a-z]+\s*=", script)
+    assert "addEventListener" in script
+
+
+def test_script_sends_both_sides_of_the_conversation_back(script: str) -> None:
+    assert 'role: "user"' in script and 'role: "assistant"' in script
+    assert "history: history.slice(-MAX_HISTORY_TURNS)" in script
+
+
+def test_script_marks_english_answers_and_keeps_its_own_labels_dutch(script: str) -> None:
+    assert 'body.language === "en"' in script
+    assert re.search(r'\.lang = "en"', script)
+    assert "article.lang" not in script
+
+
 def test_script_limits_mirror_the_api(script: str) -> None:
     assert f"MAX_QUESTION_CHARS = {MAX_QUESTION_CHARS};" in script
     assert f"MAX_HISTORY_TURNS = {MAX_HISTORY_TURNS};" in script
@@ -183,16 +204,20 @@ def test_script_reads_the_fields_the_api_returns(client: TestClient, script: str
     body = client.post(
         "/v1/ask", json={"question": "Hoeveel meldingen heeft Team Handhaving verwerkt?"}
     ).json()
-    assert {"answer", "citations", "resolved_question", "language"} <= set(body)
-    assert {"id", "section", "quote"} <= set(body["citations"][0])
+    assert {"answer", "citations", "resolved_question", "language", "parts"} <= set(body)
+    assert {"id", "document", "title", "section", "quote", "table_row"} <= set(body["citations"][0])
     for use in (
         "body.answer",
         "body.citations",
         "body.resolved_question",
         "body.language",
+        "body.parts",
         "citation.id",
+        "citation.document",
+        "citation.title",
         "citation.section",
         "citation.quote",
+        "citation.table_row",
         "body.error.message",
     ):
         assert use in script

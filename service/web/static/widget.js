@@ -24,9 +24,12 @@
     newConversation: "Nieuw gesprek gestart. Eerdere vragen zijn gewist.",
     questionLabel: "Vraag",
     answerLabel: "Antwoord",
-    resolved: "Ik heb uw vraag zo begrepen: ",
+    resolved: "Begrepen als: ",
     sources: "Bronnen",
     sourceLinkPrefix: "bron ",
+    section: "Deel van het verslag: ",
+    tableRow: "Regel uit de tabel: ",
+    rawRow: "Zo staat de regel in het verslag",
     empty: "Stel een vraag: het vraagveld is leeg.",
     tooLong: function (over) {
       return "De vraag is te lang. Gebruik hoogstens " + MAX_QUESTION_CHARS +
@@ -203,6 +206,49 @@
     return turn;
   }
 
+  // "Doelstelling 5.1 … > Tabel 5.1 …": a screen reader hears a pause, not "groter dan".
+  function renderSection(section) {
+    var line = element("p", "source__section");
+    line.appendChild(element("span", "visually-hidden", TEXT.section));
+    section.split(" > ").forEach(function (step, index) {
+      if (index > 0) {
+        var separator = element("span", "", " › ");
+        separator.setAttribute("aria-hidden", "true");
+        line.appendChild(separator);
+        line.appendChild(element("span", "visually-hidden", ", "));
+      }
+      line.appendChild(document.createTextNode(step));
+    });
+    return line;
+  }
+
+  function renderSource(citation, turn) {
+    var item = element("li", "source");
+    item.id = sourceId(turn, citation.id);
+    item.tabIndex = -1;
+    item.appendChild(element("p", "source__title",
+      "[" + citation.id + "] " + (citation.title || citation.document)));
+    if (citation.section) {
+      item.appendChild(renderSection(citation.section));
+    }
+    // Quotes and rows are verbatim from the report (always Dutch): the page language applies.
+    var quote = element("blockquote", "source__quote", citation.quote);
+    if (citation.table_row) {
+      var row = element("p", "source__row");
+      row.appendChild(element("span", "source__label", TEXT.tableRow));
+      row.appendChild(document.createTextNode(citation.table_row));
+      item.appendChild(row);
+      // A bare row of figures means little on its own, but stays available to check.
+      var details = element("details", "source__raw");
+      details.appendChild(element("summary", "", TEXT.rawRow));
+      details.appendChild(quote);
+      item.appendChild(details);
+    } else {
+      item.appendChild(quote);
+    }
+    return item;
+  }
+
   function renderSources(citations, turn) {
     var fragment = document.createDocumentFragment();
     var headingId = "antwoord-" + turn + "-bronnen";
@@ -213,21 +259,60 @@
     list.setAttribute("role", "list"); // list-style: none drops list semantics in Safari
     list.setAttribute("aria-labelledby", headingId);
     citations.forEach(function (citation) {
-      var item = element("li", "source");
-      item.id = sourceId(turn, citation.id);
-      item.tabIndex = -1;
-      item.appendChild(element("p", "source__title", "[" + citation.id + "] " + citation.section));
-      // Verbatim from the report (always Dutch): the page language applies.
-      item.appendChild(element("blockquote", "", citation.quote));
-      list.appendChild(item);
+      list.appendChild(renderSource(citation, turn));
     });
     fragment.appendChild(list);
     return fragment;
   }
 
+  // "1. <question>\n<answer>\n\n2. …" as [{question, text}]; null when it has another shape.
+  // Headings are found by their numbers in order, so a blank line inside a part is harmless.
+  function splitParts(text, count) {
+    var starts = [];
+    for (var number = 1; number <= count; number += 1) {
+      var at = number === 1 ? (text.startsWith("1. ") ? 0 : -1) :
+        text.indexOf("\n\n" + number + ". ", starts[starts.length - 1]);
+      if (at < 0) {
+        return null;
+      }
+      starts.push(number === 1 ? 0 : at + 2);
+    }
+    var parts = starts.map(function (from, index) {
+      var section = text.slice(from, starts[index + 1]).trim();
+      var newline = section.indexOf("\n");
+      return {
+        question: section.slice(String(index + 1).length + 2, newline),
+        text: section.slice(newline + 1),
+        complete: newline > 0
+      };
+    });
+    return parts.every(function (part) { return part.complete; }) ? parts : null;
+  }
+
+  function renderBody(body, known, turn) {
+    var count = Array.isArray(body.parts) ? body.parts.length : 0;
+    var parts = count > 1 ? splitParts(body.answer, count) : null;
+    if (!parts) {
+      var answer = element("p", "answer");
+      appendWithMarkers(answer, body.answer, known, turn);
+      return answer;
+    }
+    var list = element("ol", "parts");
+    parts.forEach(function (part) {
+      var item = element("li", "part");
+      item.appendChild(element("h3", "part__question", part.question));
+      var text = element("p", "answer");
+      appendWithMarkers(text, part.text, known, turn);
+      item.appendChild(text);
+      list.appendChild(item);
+    });
+    return list;
+  }
+
   function renderAnswer(body, questionTurn) {
     turnNumber += 1;
     var turn = turnNumber;
+    // Only what the service wrote in English is marked so; the widget's labels stay Dutch.
     var english = body.language === "en";
     var citations = Array.isArray(body.citations) ? body.citations : [];
     var known = new Set(citations.map(function (c) { return c.id; }));
@@ -236,16 +321,18 @@
     article.appendChild(element("p", "turn__label", TEXT.answerLabel));
     if (body.resolved_question) {
       var resolved = element("p", "resolved", TEXT.resolved);
-      // The service restates questions in Dutch, also for English askers: page language applies.
-      resolved.appendChild(element("span", "", body.resolved_question));
+      var restated = element("span", "", body.resolved_question);
+      if (english) {
+        restated.lang = "en";
+      }
+      resolved.appendChild(restated);
       article.appendChild(resolved);
     }
-    var answer = element("p", "answer");
+    var answer = renderBody(body, known, turn);
     if (english) {
       answer.lang = "en";
       questionTurn.querySelector(".turn__text").lang = "en";
     }
-    appendWithMarkers(answer, body.answer, known, turn);
     article.appendChild(answer);
     if (citations.length) {
       article.appendChild(renderSources(citations, turn));
