@@ -62,7 +62,7 @@ _QUANTITY = re.compile(
     re.IGNORECASE,
 )
 # A count: not a year, a percentage or a duration ("vier jaar", "31 december").
-_NOT_COUNTED = r"(?!\s*(?:%|jaar|jarig|jarigen|maanden|maand|weken|week|dagen|dag|uur|januari|" \
+_NOT_COUNTED = r"(?!\s*%)(?!\s*(?:jaar|jarig|jarigen|maanden|maand|weken|week|dagen|dag|uur|januari|" \
     r"februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)\b)"
 _COUNT = re.compile(
     r"(?<![\d/€,.])(?<!€ )(?!(?:19|20)\d\d(?!\d|[.,]\d))\d+(?:\.\d{3})*(?!\d|[.,]\d)"
