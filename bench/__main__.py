@@ -17,10 +17,16 @@ RESULTS = Path(__file__).resolve().parent / "results"
 
 def main() -> int:
     """Run both benchmarks in one process, so their numbers share a machine state."""
-    print("# Table answerer (server side)")
-    tables.main()
+    from service.answer.pipeline import build_assistant
+    from service.settings import Settings
+
+    began = time.perf_counter()
+    assistant = build_assistant(Settings())
+    load_ms = (time.perf_counter() - began) * 1000
+    print("# Table route (server side)")
+    tables.main(assistant)
     print("\n# Assistant per route")
-    result = service.run()
+    result = service.run(assistant, load_ms)
     print(service.format_report(result))
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"{time.strftime('%Y%m%d-%H%M%S')}.json"

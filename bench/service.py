@@ -34,15 +34,10 @@ def _summary(samples: list[float]) -> dict[str, float]:
     return {"n": len(samples), "median_ms": statistics.median(samples), "p95_ms": p95}
 
 
-def run() -> dict[str, Any]:
+def run(assistant: Any, load_ms: float) -> dict[str, Any]:
     """Time every route of the assistant over the evaluation questions."""
-    from service.answer.pipeline import build_assistant
     from service.web.schemas import AskRequest
-    from service.settings import Settings
 
-    began = time.perf_counter()
-    assistant = build_assistant(Settings())
-    load_ms = (time.perf_counter() - began) * 1000
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     questions = [json.loads(line) for line in (ROOT / "evals" / "questions.jsonl").open()]

@@ -1,26 +1,17 @@
-"""Time `TableAnswerer.answer` over ~50 table questions, server side, with baselines.
+"""Time the table route over ~80 table questions, server side, with baselines.
 
-Run: `python bench/tables.py` (or `make bench`). Prints median and p95 in milliseconds for
-a trivial dict lookup, the question parser alone, and the full answer, all in one run so
-the numbers are comparable on the machine at hand.
+Run: `python -m bench` (or `make bench`). Prints median and p95 in milliseconds for a
+trivial dict lookup, question understanding alone (the frame), and understanding plus the
+table answer, all in one run so the numbers are comparable on the machine at hand.
 """
 
 from __future__ import annotations
 
 import statistics
-import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
+from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from ingest.tables.store import TableStore  # noqa: E402
-from ingest.tables import find_tables  # noqa: E402
-from service.tables import TableAnswerer  # noqa: E402
-
-REPORT = ROOT / "corpus" / "zoetermeer-jaarrekening-2024-programma-5-veiligheid.txt"
 ROUNDS = 20
 
 QUESTIONS = [
@@ -99,21 +90,25 @@ def _time(call: Callable[[str], object]) -> list[float]:
 def _row(name: str, samples: list[float]) -> str:
     ordered = sorted(samples)
     p95 = ordered[int(0.95 * (len(ordered) - 1))]
-    return f"{name:<28} median {statistics.median(ordered):8.3f} ms   p95 {p95:8.3f} ms"
+    return f"{name:<34} median {statistics.median(ordered):8.3f} ms   p95 {p95:8.3f} ms"
 
 
-def main() -> int:
-    """Run the benchmark and print one line per measurement."""
-    tables = find_tables(REPORT.read_text(encoding="utf-8"), REPORT.stem)
-    answerer = TableAnswerer(TableStore.from_tables(tables))
+def main(assistant: Any) -> int:
+    """Run the benchmark on a built assistant and print one line per measurement."""
+    from service.web.schemas import AskRequest
+
+    def frame(question: str) -> Any:
+        return assistant.understand(AskRequest(question=question))
+
+    def table(question: str) -> object:
+        read = frame(question)
+        documents = tuple(assistant.corpus.documents)
+        return [assistant.tables.answer(p, documents, read.language) for p in read.parts]
+
     lookup = {q: len(q) for q in QUESTIONS}
-    answerer.answer(QUESTIONS[0])  # warm caches once, like a running server
+    table(QUESTIONS[0])  # warm caches once, like a running server
     print(f"{len(QUESTIONS)} questions × {ROUNDS} rounds")
     print(_row("baseline: dict lookup", _time(lookup.get)))
-    print(_row("parse only (QueryParser)", _time(answerer.parser.resolve)))
-    print(_row("TableAnswerer.answer", _time(answerer.answer)))
+    print(_row("understand only (frame)", _time(frame)))
+    print(_row("understand + table answer", _time(table)))
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -107,10 +107,14 @@ class _Sources:
 _DOCUMENT_STRIDE = 10**9
 
 
-def _placed(sources: _Sources, document: str | None, start: int, end: int) -> tuple[int, int] | None:
+def _placed(
+    sources: _Sources, document: str | None, start: int, end: int
+) -> tuple[int, int] | None:
     """A span of a document as a span on the one line all documents share."""
     slot = sources.slot(document)
-    return None if slot is None else (slot * _DOCUMENT_STRIDE + start, slot * _DOCUMENT_STRIDE + end)
+    return (
+        None if slot is None else (slot * _DOCUMENT_STRIDE + start, slot * _DOCUMENT_STRIDE + end)
+    )
 
 
 @lru_cache(maxsize=4)
@@ -120,9 +124,7 @@ def _tables(report: str) -> tuple[Any, ...]:
     return parse_tables(report, "report").tables
 
 
-def _cited_rows(
-    report: str, start: int, end: int
-) -> list[list[tuple[str, bool, bool, Decimal]]]:
+def _cited_rows(report: str, start: int, end: int) -> list[list[tuple[str, bool, bool, Decimal]]]:
     """The table rows a citation quotes, as (column, total row, total column, value) per cell."""
     out = []
     for table in _tables(report):
@@ -131,7 +133,9 @@ def _cited_rows(
                 out.append(
                     [
                         (f"{table.id}/{i}", row.is_total, column.is_total, cell.value)
-                        for i, (column, cell) in enumerate(zip(table.columns, row.cells, strict=True))
+                        for i, (column, cell) in enumerate(
+                            zip(table.columns, row.cells, strict=True)
+                        )
                         if cell is not None and cell.value is not None
                     ]
                 )
@@ -142,7 +146,8 @@ def _gold_spans(question: Question, report: str, sources: _Sources) -> list[tupl
     """Where each evidence span is: in the documents the question names (else the report)."""
     spans = []
     for span in question.evidence:
-        for document in question.documents or [None]:
+        places: list[str | None] = [*question.documents] or [None]
+        for document in places:
             text = report if document is None else sources.text(document)
             at = text.find(span) if text else -1
             if at >= 0:

@@ -55,6 +55,7 @@ MIN_MATCH = 0.5  # an operand's words must be this well covered by its sentence
 TIE = 0.05  # two different amounts this close: not sure, so no calculation
 STRONG = 0.8  # a word match this good means the same word (stem, compound head, typo)
 
+
 @dataclass(frozen=True)
 class Found:
     """An operand found in the report: its amount and the span to cite."""
@@ -610,5 +611,3 @@ def _compose(
         figures=[StatedFigure(v) for v in values],
         documents=tuple(dict.fromkeys(c.document for c in citations)),
     )
-
-

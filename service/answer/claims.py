@@ -75,7 +75,9 @@ def _supports(claim: Claim, answer: PartAnswer) -> bool:
     ]
     if not content:
         return False
-    held = sum(1 for w in content if w in quoted_words or any(q.startswith(w[:5]) for q in quoted_words))
+    held = sum(
+        1 for w in content if w in quoted_words or any(q.startswith(w[:5]) for q in quoted_words)
+    )
     return held / len(content) >= SUPPORTED_TERMS
 
 
@@ -101,7 +103,11 @@ def check(
         verdict = matched and bool(figures)
         if verdict:
             evidence = next(
-                (a for a in found if any(_agrees(c, f.value) for f in a.figures for c in claim.figures)),
+                (
+                    a
+                    for a in found
+                    if any(_agrees(c, f.value) for f in a.figures for c in claim.figures)
+                ),
                 evidence,
             )
     if claim.direction is not None and verdict is not False:

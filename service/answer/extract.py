@@ -62,8 +62,10 @@ _QUANTITY = re.compile(
     re.IGNORECASE,
 )
 # A count: not a year, a percentage or a duration ("vier jaar", "31 december").
-_NOT_COUNTED = r"(?!\s*%)(?!\s*(?:jaar|jarig|jarigen|maanden|maand|weken|week|dagen|dag|uur|januari|" \
+_NOT_COUNTED = (
+    r"(?!\s*%)(?!\s*(?:jaar|jarig|jarigen|maanden|maand|weken|week|dagen|dag|uur|januari|"
     r"februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)\b)"
+)
 _COUNT = re.compile(
     r"(?<![\d/€,.])(?<!€ )(?!(?:19|20)\d\d(?!\d|[.,]\d))\d+(?:\.\d{3})*(?!\d|[.,]\d)"
     + _NOT_COUNTED
@@ -133,7 +135,9 @@ class SentenceRanker:
         if not key or key == self._documents:
             return self.lexicon
         if key not in self._vocabularies:
-            texts = [p.page_content for p in self.knowledge.passages if p.metadata["document"] in key]
+            texts = [
+                p.page_content for p in self.knowledge.passages if p.metadata["document"] in key
+            ]
             self._vocabularies[key] = Vocabulary(texts)
         return self._vocabularies[key]
 

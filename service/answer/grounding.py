@@ -30,7 +30,9 @@ def _close(value: Decimal, allowed: Iterable[Decimal]) -> bool:
     whole = value == value.to_integral_value()
     return any(
         abs(abs(value) - abs(a) * scale) <= _TOLERANCE * scale
-        or (whole and scale == 1 and a != a.to_integral_value() and abs(abs(value) - abs(a)) < 1 / 2)
+        or (
+            whole and scale == 1 and a != a.to_integral_value() and abs(abs(value) - abs(a)) < 1 / 2
+        )
         for a in allowed
         if a != 0 or value == 0
         for scale in _UNIT_SCALES
@@ -67,9 +69,7 @@ def ungrounded_numbers(
             if grounded and result[0] not in allowed:
                 allowed.add(result[0])
                 changed = True
-    return [
-        n for n in extract_numbers(answer) if not _close(n, allowed) and not _is_year(n)
-    ]
+    return [n for n in extract_numbers(answer) if not _close(n, allowed) and not _is_year(n)]
 
 
 def _is_year(value: Decimal) -> bool:

@@ -28,9 +28,9 @@ from service.answer.retrieval import HybridRetriever, RetrievalMode
 from service.answer.scope import Corpus
 from service.answer.tables import TableAnswerer
 from service.answer.text import TextAnswerer
+from service.core.numbers import format_number
 from service.render import refusals
 from service.render.compose import combine, respond
-from service.core.numbers import format_number
 from service.render.messages import (
     ABBREVIATION,
     FOUND_ELSEWHERE,
@@ -191,7 +191,9 @@ class Assistant:
             years = list(range(years[0], newest + 1))
         if len(years) < 2 or part.operation not in ("value", "change", "diff", "list", "sum"):
             return []
-        chosen = {self.corpus.select(frame.scope, replace(part, years=(y,))).documents for y in years}
+        chosen = {
+            self.corpus.select(frame.scope, replace(part, years=(y,))).documents for y in years
+        }
         return years if len(chosen) > 1 else []
 
     def _per_year(self, frame: Frame, part: Part, years: Sequence[int]) -> PartAnswer:
@@ -205,8 +207,12 @@ class Assistant:
                 single, Where(selection.documents, language, places=frame.scope.municipalities)
             )
             if found is not None and found.answered:
-                label = say(YEAR_LINE, language, year=str(year), report=self.corpus.label(
-                    found.documents[0]) if found.documents else "")
+                label = say(
+                    YEAR_LINE,
+                    language,
+                    year=str(year),
+                    report=self.corpus.label(found.documents[0]) if found.documents else "",
+                )
                 found.body = f"{label} {found.body}"
                 answers.append((year, found))
         if not answers:
@@ -244,7 +250,9 @@ class Assistant:
                 return table
         if part.calculation is not None and not part.carried and not where.elsewhere:
             finder = _Finder(self, documents)
-            calculated = calculate.answer_calculation(part.asked, part.calculation, finder, language)
+            calculated = calculate.answer_calculation(
+                part.asked, part.calculation, finder, language
+            )
             if calculated is not None:
                 return calculated
         return self.text.answer(part, documents, language, where.elsewhere, strict=where.strict)

@@ -99,11 +99,15 @@ class HybridRetriever(BaseRetriever):
         """Passage indices by cosine similarity to the question, best first."""
         assert self.store is not None
         vector = [float(x) for x in query_vector]
-        where = None
+        where: dict[str, Any] | None = None
         if documents is not None:
             chosen = sorted(documents)
             where = {"document": chosen[0]} if len(chosen) == 1 else {"document": {"$in": chosen}}
-        found = self.store.similarity_search_by_vector(vector, k=self.candidates, filter=where)
+        found = self.store.similarity_search_by_vector(
+            vector,
+            k=self.candidates,
+            filter=where,  # type: ignore[arg-type]  # Chroma takes operators such as $in too
+        )
         return [self._positions[str(d.id)] for d in found if str(d.id) in self._positions]
 
     def _in(self, index: int, documents: Collection[str] | None) -> bool:

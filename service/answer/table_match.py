@@ -224,11 +224,7 @@ def _named_rows(concepts: Sequence[tuple[Concept, float]], view: TableView) -> l
     """Rows whose distinctive label words the concepts name."""
     named = []
     for i, distinct in enumerate(view.distinct):
-        held = {
-            t
-            for t in distinct
-            if any(c.get(t, 0.0) >= STRONG for c, _ in concepts)
-        }
+        held = {t for t in distinct if any(c.get(t, 0.0) >= STRONG for c, _ in concepts)}
         if distinct and len(held) / len(distinct) >= LABEL_NAMED:
             named.append(i)
         elif any(t[0].isdigit() and "." in t for t in held):

@@ -87,7 +87,7 @@ class Reading:
         return chosen
 
     def _no_year(self, year: int, dated: Sequence[int]) -> str:
-        shown = sorted({self.table.columns[i].year for i in dated if self.table.columns[i].year})
+        shown = sorted({y for i in dated if (y := self.table.columns[i].year) is not None})
         if not shown and self.table.year is not None:
             shown = [self.table.year]
         return text.say(
@@ -131,9 +131,16 @@ class Reading:
         for row in self.table.rows:
             cells = [row.cells[i] for i in parts]
             total = row.cells[totals[0]]
-            if total is None or total.value is None or any(c is None or c.value is None for c in cells):
+            if (
+                total is None
+                or total.value is None
+                or any(c is None or c.value is None for c in cells)
+            ):
                 return False
-            if sum((c.value for c in cells if c and c.value is not None), Decimal(0)) != total.value:
+            if (
+                sum((c.value for c in cells if c and c.value is not None), Decimal(0))
+                != total.value
+            ):
                 return False
         return True
 
@@ -147,7 +154,7 @@ class Reading:
         cells = [c for c in columns if self.cell(row, c) is not None]
         if not cells or (len(cells) > 1 and not self.additive(cells)):
             return None
-        value = sum((self.cell(row, c).value for c in cells), Decimal(0))  # type: ignore[misc, union-attr]
+        value = sum((_value(self.cell(row, c)) for c in cells), Decimal(0))
         years = {self.table.columns[c].year for c in cells}
         year = years.pop() if len(years) == 1 else None
         return Pick(row, tuple(cells), value, self.name(row, cells), year or self.table.year)
@@ -156,7 +163,9 @@ class Reading:
         """What a figure is, in the table's own words: row label and common header."""
         headers = [self.table.columns[c].header for c in columns]
         common = [h for h in zip(*headers, strict=False) if len(set(h)) == 1]
-        header = " ".join(level[0] for level in common) if len(columns) > 1 else " ".join(headers[0])
+        header = (
+            " ".join(level[0] for level in common) if len(columns) > 1 else " ".join(headers[0])
+        )
         return text.label([row_label(self.table.rows[row]), header], self.language)
 
     # -- citing and stating -----------------------------------------------------------------
@@ -186,7 +195,9 @@ class Reading:
         if len(pick.columns) == 1:
             cell = self.cell(pick.row, pick.columns[0])
             assert cell is not None
-            return text.say("cell", self.language, label=pick.name, value=text.show_cell(self.table, cell), n=n)
+            return text.say(
+                "cell", self.language, label=pick.name, value=text.show_cell(self.table, cell), n=n
+            )
         parts = [self.cell(pick.row, c) for c in pick.columns]
         calculation = _sum_text([p.value for p in parts if p and p.value is not None], pick.value)
         return text.say("sum", self.language, label=pick.name, calculation=calculation, n=n)
@@ -235,10 +246,24 @@ class Reading:
         lines = [self.state(p) for p in picks]
         totals = {r for r in rows if self.table.rows[r].is_total}
         same_column = len({p.columns for p in picks}) == 1
-        if add and len(picks) > 1 and same_column and not totals and len({p.row for p in picks}) > 1:
+        if (
+            add
+            and len(picks) > 1
+            and same_column
+            and not totals
+            and len({p.row for p in picks}) > 1
+        ):
             total = sum((p.value for p in picks), Decimal(0))
             calculation = _sum_text([p.value for p in picks], total)
-            lines.append(text.say("sum", self.language, label=text.label(["Samen"], self.language), calculation=calculation, n=",".join(str(self.mark(p.row)) for p in picks)))
+            lines.append(
+                text.say(
+                    "sum",
+                    self.language,
+                    label=text.label(["Samen"], self.language),
+                    calculation=calculation,
+                    n=",".join(str(self.mark(p.row)) for p in picks),
+                )
+            )
             self.figures.append(StatedFigure(total, self.table.unit, picks[0].year, "samen"))
         return lines
 
@@ -255,7 +280,10 @@ class Reading:
             ordered = ordered[::-1]
         if self.part.operation == "top":
             chosen = ordered[: self.part.top_n or 3]
-            items = ", ".join(f"{row_label(self.table.rows[p.row])} ({self.shown(p.value)}) [{self.mark(p.row)}]" for p in chosen)
+            items = ", ".join(
+                f"{row_label(self.table.rows[p.row])} ({self.shown(p.value)}) [{self.mark(p.row)}]"
+                for p in chosen
+            )
             return [text.say("top", self.language, n=str(len(chosen)), items=items)]
         best = [p for p in ordered if p.value == ordered[0].value]
         lines = [self.state(p) for p in best] if len(best[0].columns) > 1 else []
@@ -278,7 +306,8 @@ class Reading:
         if not chosen:
             return [text.say("selection_none", self.language)]
         names = ", ".join(
-            f"{row_label(self.table.rows[p.row])} ({self.shown(p.value)}) [{self.mark(p.row)}]" for p in chosen
+            f"{row_label(self.table.rows[p.row])} ({self.shown(p.value)}) [{self.mark(p.row)}]"
+            for p in chosen
         )
         return [text.say("selection", self.language, names=names)]
 
@@ -353,11 +382,17 @@ class Reading:
         rounded = share.quantize(Decimal(1))
         if rounded != share.quantize(Decimal("0.1")):
             shown += f" ({text.say('rounded', self.language, value=format_number(rounded))})"
-        part_text = _sum_text([abs(p.value) for p in parts], abs(part_value)) if len(parts) > 1 else format_number(abs(part_value))
+        part_text = (
+            _sum_text([abs(p.value) for p in parts], abs(part_value))
+            if len(parts) > 1
+            else format_number(abs(part_value))
+        )
         calculation = f"{part_text.split(' = ')[-1]} / {format_number(abs(whole.value))} = {shown}"
         if len(parts) > 1:
             calculation = f"{part_text}; {calculation}"
-        self.figures.append(StatedFigure(share.quantize(Decimal("0.1")), "%", whole.year, "aandeel"))
+        self.figures.append(
+            StatedFigure(share.quantize(Decimal("0.1")), "%", whole.year, "aandeel")
+        )
         lines.append(text.say("share", self.language, calculation=calculation))
         return lines
 
@@ -369,7 +404,8 @@ class Reading:
         mean = (total / len(picks)).quantize(Decimal("0.1"))
         for p in picks:
             self.mark(p.row)
-        calculation = f"{_sum_text([p.value for p in picks], total)}; {format_number(total)} / {len(picks)} = {format_number(mean)}"
+        added = _sum_text([p.value for p in picks], total)
+        calculation = f"{added}; {format_number(total)} / {len(picks)} = {format_number(mean)}"
         self.figures.append(StatedFigure(mean, self.table.unit, None, "gemiddelde"))
         return [text.say("average", self.language, calculation=calculation)]
 
@@ -386,7 +422,9 @@ class Reading:
             note, n = verdict
             lines.append(text.say("target_note", self.language, note=note, n=str(n)))
         elif self.table.target_met is not None:
-            lines.append(text.say("target_met" if self.table.target_met else "target_missed", self.language))
+            lines.append(
+                text.say("target_met" if self.table.target_met else "target_missed", self.language)
+            )
         return lines
 
     def explain(self, rows: Sequence[int]) -> list[str]:
@@ -395,7 +433,11 @@ class Reading:
         if self.found.rows:
             lines.append(text.say("behind", self.language))
             for r in rows:
-                lines += [self.state(p) for c in range(len(self.table.columns)) if (p := self.pick(r, [c]))]
+                lines += [
+                    self.state(p)
+                    for c in range(len(self.table.columns))
+                    if (p := self.pick(r, [c]))
+                ]
         note = self.mark_note("toelichting")
         if note is not None:
             lines.append(text.say("explanation", self.language, note=note[0], n=str(note[1])))
@@ -417,3 +459,8 @@ def _passes(value: Decimal, op: Comparison, threshold: Decimal) -> bool:
         ">=": value >= threshold,
         "<=": value <= threshold,
     }[op]
+
+
+def _value(cell: Cell | None) -> Decimal:
+    """A cell's number (callers only pass cells that have one)."""
+    return cell.value if cell is not None and cell.value is not None else Decimal(0)

@@ -134,7 +134,9 @@ class TableAnswerer:
         )
         figures = [a, b, StatedFigure(difference, a.unit, a.year, "verschil")]
         documents = tuple(dict.fromkeys(r.table.document for r in readings))
-        return PartAnswer("table", " ".join(lines), self._citations(spans), figures, True, documents)
+        return PartAnswer(
+            "table", " ".join(lines), self._citations(spans), figures, True, documents
+        )
 
     def contradictions(self, answer: PartAnswer | None) -> list[str]:
         """What the report's consistency check says about the rows an answer cites."""
@@ -191,17 +193,18 @@ class TableAnswerer:
                 if fold(row.label) != fold(figure.label.split(",")[0]):
                     continue
                 for column, cell in zip(other.columns, row.cells, strict=True):
-                    if column.year == figure.year and cell is not None and cell.value is not None:
-                        if cell.value != figure.value:
-                            notes.append(
-                                say(
-                                    RESTATED,
-                                    language,
-                                    other=self.corpus.label(other.document),
-                                    year=str(figure.year),
-                                    value=cell.raw,
-                                )
+                    if cell is None or cell.value is None or column.year != figure.year:
+                        continue
+                    if cell.value != figure.value:
+                        notes.append(
+                            say(
+                                RESTATED,
+                                language,
+                                other=self.corpus.label(other.document),
+                                year=str(figure.year),
+                                value=cell.raw,
                             )
+                        )
         return notes
 
 

@@ -114,7 +114,9 @@ class TextAnswerer:
         own_year = document.year if document else None
         other_years = [y for y in part.years if y != own_year]
         units = self.ranker.units(ranked, wants, [str(y) for y in other_years])
-        citations = [self.cite(i + 1, start, end, unit) for i, (start, end, unit) in enumerate(units)]
+        citations = [
+            self.cite(i + 1, start, end, unit) for i, (start, end, unit) in enumerate(units)
+        ]
         quoted = " ".join(c.quote for c in citations)
         if other_years and part.operation not in ("change", "diff"):
             derived = self._derive_year(other_years[0], ranked, language)

@@ -151,8 +151,7 @@ class Vocabulary:
         explained = {
             w
             for phrase, tokens in self._phrases(text)
-            if phrase
-            and any(stem(t) in self._stems for t in lexicon().synonyms_of(phrase))
+            if phrase and any(stem(t) in self._stems for t in lexicon().synonyms_of(phrase))
             for w in tokens
         }
         for word in words(text):

@@ -51,11 +51,11 @@ def respond(frame: Frame, answers: Sequence[PartAnswer]) -> AskResponse:
     """The API's answer for a frame whose parts have been answered (in the same order)."""
     language = frame.language
     if len(answers) == 1:
-        body, citations = renumber(answers[0], 0)
+        body, cited = renumber(answers[0], 0)
         return AskResponse(
             answer=body,
             route=answers[0].route,
-            citations=citations,
+            citations=cited,
             resolved_question=frame.resolved,
             language=language,
         )

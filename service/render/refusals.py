@@ -28,7 +28,9 @@ from service.understand.frame import Frame, Language
 from service.web.schemas import AskResponse
 
 MAX_TOPICS = 10
-_GENERIC_HEADING = re.compile(r"^(algemene doelstelling|doelstelling|programma|beleidsdoel)\b", re.I)
+_GENERIC_HEADING = re.compile(
+    r"^(algemene doelstelling|doelstelling|programma|beleidsdoel)\b", re.I
+)
 
 
 def topics_by_document(sentences: Sequence[SentenceUnit]) -> dict[str, list[str]]:
@@ -46,9 +48,7 @@ def topics_by_document(sentences: Sequence[SentenceUnit]) -> dict[str, list[str]
     return topics
 
 
-def _topics(
-    documents: Sequence[str], topics: Mapping[str, list[str]], language: Language
-) -> str:
+def _topics(documents: Sequence[str], topics: Mapping[str, list[str]], language: Language) -> str:
     names: list[str] = []
     for doc in documents:
         names += [t for t in topics.get(doc, []) if t not in names]
@@ -62,7 +62,9 @@ def _reports(documents: Sequence[str], corpus: Corpus, language: Language) -> st
 
 def _publisher(documents: Sequence[str], corpus: Corpus) -> str:
     chosen = documents or tuple(corpus.documents)
-    municipalities = sorted({corpus.documents[d].municipality for d in chosen if d in corpus.documents})
+    municipalities = sorted(
+        {corpus.documents[d].municipality for d in chosen if d in corpus.documents}
+    )
     return " / ".join(f"de gemeente {m}" for m in municipalities) or "de gemeente"
 
 

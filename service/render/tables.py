@@ -49,7 +49,10 @@ TEXT = {
         "nl": "De tabel ‘{title}’ geeft geen cijfer voor {what}.",
         "en": "The table ‘{title}’ gives no figure for {what}.",
     },
-    "explanation": {"nl": "Toelichting: {note} [{n}]", "en": "Explanation (in Dutch): {note} [{n}]"},
+    "explanation": {
+        "nl": "Toelichting: {note} [{n}]",
+        "en": "Explanation (in Dutch): {note} [{n}]",
+    },
     "rounded": {"nl": "afgerond {value}%", "en": "rounded {value}%"},
     "behind": {
         "nl": "De cijfers achter dit bedrag:",

@@ -387,5 +387,3 @@ def _valid(plan: CalculationPlan) -> bool:
     if any(not n for n in names):
         return False
     return len({" ".join(n) for n in names}) == len(names)
-
-

@@ -38,7 +38,17 @@ Operation = Literal[
 ]
 Amount = Literal["money", "percent", "score", "count"]
 Asks = Literal[
-    "amount", "which", "who", "where", "when", "why", "what", "how", "definition", "yesno", "keywords"
+    "amount",
+    "which",
+    "who",
+    "where",
+    "when",
+    "why",
+    "what",
+    "how",
+    "definition",
+    "yesno",
+    "keywords",
 ]
 Direction = Literal["up", "down"]
 Comparison = Literal[">", "<", "=", ">=", "<="]

@@ -83,7 +83,9 @@ _THRESHOLD_OPS: dict[str, Comparison] = {
     "ten minste": ">=",
     "at least": ">=",
 }
-_SINCE = re.compile(r"\b(sinds|vanaf|since|from)\s+(19|20)\d\d\b(?!\s*(tot|t/m|to|until|naar|and|en)\b)")
+_SINCE = re.compile(
+    r"\b(sinds|vanaf|since|from)\s+(19|20)\d\d\b(?!\s*(tot|t/m|to|until|naar|and|en)\b)"
+)
 _NONE = re.compile(r"\b(geen|geen enkele|zonder|nul|no|none|zero)\b")
 _POSITIVE = re.compile(r"\b(positief|positieve|positive)\b")
 _NEGATIVE = re.compile(r"\b(negatief|negatieve|negative)\b")
@@ -171,7 +173,9 @@ def _without_scope(part: Part, scope: Scope) -> Part:
         return part
     query = part.asked
     for name in scope.municipalities:
-        query = re.sub(rf"\b(?:in |van |bij |of |in the )?{re.escape(name)}\b", " ", query, flags=re.I)
+        query = re.sub(
+            rf"\b(?:in |van |bij |of |in the )?{re.escape(name)}\b", " ", query, flags=re.I
+        )
     return replace(part, query=" ".join(query.split()))
 
 
@@ -218,9 +222,7 @@ def read_part(
         top_n=top_n,
         group=group,
         since=bool(_SINCE.search(folded)),
-        calculation=plan_calculation(text, language)
-        if kind in ("calculation", "figure")
-        else None,
+        calculation=plan_calculation(text, language) if kind in ("calculation", "figure") else None,
     )
 
 
@@ -265,8 +267,12 @@ _AGAINST_BUDGET = re.compile(
     r"\b(onder|boven|below|above|under|over)\s+(de|het|the)?\s*(begrote?|begroting|begroot|"
     r"streefwaarde|streefcijfer|doel|norm|budget|target|plan)"
 )
-_TARGET_NOUN = re.compile(r"\b(doel|doelen|doelstelling|streefwaarde|streefcijfer|norm|target|goal)\b")
-_TARGET_VERB = re.compile(r"\b(gehaald|behaald|bereikt|gerealiseerd|voldaan|met|achieved|reached)\b")
+_TARGET_NOUN = re.compile(
+    r"\b(doel|doelen|doelstelling|streefwaarde|streefcijfer|norm|target|goal)\b"
+)
+_TARGET_VERB = re.compile(
+    r"\b(gehaald|behaald|bereikt|gerealiseerd|voldaan|met|achieved|reached)\b"
+)
 
 
 def _group(folded: str, question_word: PhraseMatch | None) -> str | None:
@@ -420,7 +426,10 @@ def read_scope(question: str, corpus: CorpusFacts) -> Scope:
         elif name not in elsewhere:
             elsewhere.append(name)
     for municipality in corpus.municipalities:  # names the national list may spell otherwise
-        if re.search(rf"\b{re.escape(municipality.lower())}\b", folded) and municipality not in named:
+        if (
+            re.search(rf"\b{re.escape(municipality.lower())}\b", folded)
+            and municipality not in named
+        ):
             named.append(municipality)
     programmes = tuple(
         p for p in corpus.programmes if re.search(rf"\b{re.escape(p.lower())}\b", folded)

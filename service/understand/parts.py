@@ -8,6 +8,7 @@ only where a new question word (or a new request, "en kan het aangeven …") sta
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from service.core.text import fold_aligned, words
@@ -58,14 +59,14 @@ def split_parts(core: str) -> list[tuple[str, frozenset[str]]]:
         if not sentence or not sentence.strip():
             continue
         bounds = [0, *_cut_points(sentence), len(sentence)]
-        for start, end in zip(bounds, bounds[1:], strict=False):
+        for start, end in itertools.pairwise(bounds):
             piece = sentence[start:end]
             piece = re.sub(rf"^[\s,;:]*(?:(?:{_JOINERS})\b)?[\s,]*", "", piece, flags=re.I)
             piece = re.sub(r"^(?:\d|[a-h])[.)]\s+", "", piece)
             piece = re.sub(rf"[\s,;]*\b(?:{_JOINERS})\s*$", "", piece, flags=re.I)
-            piece, kinds = strip_wrappers(piece)
+            piece, found = strip_wrappers(piece)
             if piece:
-                pieces.append((piece.strip(), frozenset(kinds)))
+                pieces.append((piece.strip(), frozenset(found)))
     merged: list[tuple[str, frozenset[str]]] = []
     for piece, kinds in pieces:
         small = len(words(piece)) < MIN_PART_WORDS and not _has_question_word(piece)

@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 
 from ingest.pipeline import run_ingest
 from service.answer.pipeline import build_assistant
-from service.web.app import create_app
 from service.settings import Settings
+from service.web.app import create_app
 from tests.conftest import REPORT_ID, FakeEmbeddings
 
 

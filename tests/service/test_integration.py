@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from service.answer.pipeline import Assistant, build_assistant
 from service.answer.grounding import ungrounded_numbers
-from service.web.schemas import AskRequest
+from service.answer.pipeline import Assistant, build_assistant
 from service.settings import Settings
+from service.web.schemas import AskRequest
 from tests.conftest import model_available
 
 pytestmark = [
