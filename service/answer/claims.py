@@ -13,10 +13,11 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from service.answer.result import PartAnswer, StatedFigure
+from service.core.numbers import extract_numbers
 from service.core.text import fold, words
 from service.lexicon import lexicon
 from service.render.messages import (
-    CLAIM_CONTRADICTS,
+    CLAIM_BOTH,
     CLAIM_FALSE,
     CLAIM_NOT_STATED,
     CLAIM_REPORT_SAYS,
@@ -81,15 +82,11 @@ def _supports(claim: Claim, answer: PartAnswer) -> bool:
     return held / len(content) >= SUPPORTED_TERMS
 
 
-def check(
-    part: Part,
-    answers: Sequence[PartAnswer],
-    language: Language,
-    contradictions: Sequence[str] = (),
-) -> PartAnswer:
+def check(part: Part, answers: Sequence[PartAnswer], language: Language) -> PartAnswer:
     """The verdict on a claim, given the answers the tables and the text gave to it.
 
-    `contradictions` are the report's own discrepancies about the figures used.
+    When the figures disagree with the claim but a sentence the answer cites agrees (the
+    report contradicts itself, and the table answer says so), the verdict says both.
     """
     claim = part.claim or Claim(part.asked)
     found = [a for a in answers if a.answered]
@@ -121,11 +118,15 @@ def check(
         lead = CLAIM_TRUE if verdict else CLAIM_NOT_STATED
     else:
         lead = CLAIM_TRUE if verdict else CLAIM_FALSE
+        if not verdict and claim.figures and _quoted_text_agrees(claim, evidence):
+            lead = CLAIM_BOTH
     body = f"{say(lead, language)} {evidence.body}"
-    if contradictions:
-        body += " " + say(CLAIM_CONTRADICTS, language, detail=" ".join(contradictions))
-    elif len(found) > 1 and not verdict:
+    if len(found) > 1 and not verdict and lead is not CLAIM_BOTH:
         other = found[1]
+        lead_out = other.body.split(":", 1)[1].strip() if ":" in other.body[:60] else other.body
+        other = PartAnswer(
+            other.route, lead_out, other.citations, other.figures, True, other.documents
+        )
         body += f" {say(CLAIM_REPORT_SAYS, language)} {other.body}"
         return _merge(evidence, other, body)
     return PartAnswer(
@@ -135,6 +136,13 @@ def check(
         figures=evidence.figures,
         documents=evidence.documents,
     )
+
+
+def _quoted_text_agrees(claim: Claim, answer: PartAnswer) -> bool:
+    """Whether a sentence (not a table row) the answer cites states the claimed figure."""
+    texts = [c.quote for c in answer.citations if c.table_row is None]
+    stated = [v for quote in texts for v in extract_numbers(quote)]
+    return all(any(_agrees(c, v) for v in stated) for c in claim.figures)
 
 
 def _merge(first: PartAnswer, second: PartAnswer, body: str) -> PartAnswer:

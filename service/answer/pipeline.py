@@ -19,6 +19,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from service.answer import calculate, claims
+from service.answer.consistency import text_discrepancies
 from service.answer.definitions import Definition, find_definitions, lookup
 from service.answer.extract import SentenceRanker, wanted_amount
 from service.answer.grounding import enforce_grounding
@@ -92,6 +93,12 @@ class Assistant:
             self.ranker.concept_weight,
         )
         self.topics = refusals.topics_by_document(knowledge.sentences)
+        # Totals that do not add up (found at ingest) and text that contradicts a table.
+        self.discrepancies = [
+            *knowledge.discrepancies,
+            *text_discrepancies(knowledge, self.tables, self.corpus),
+        ]
+        self.tables.discrepancies = list(self.discrepancies)
 
     # -- the public face ------------------------------------------------------------------
 
@@ -258,19 +265,23 @@ class Assistant:
         return self.text.answer(part, documents, language, where.elsewhere, strict=where.strict)
 
     def _claim(self, part: Part, where: Where) -> PartAnswer:
-        """Check a claim against what the tables and the text say about its statement."""
+        """Check a claim against what the tables and the text say about its statement: the
+        tables are asked without the claimed figures, the text with them (a figure is a
+        strong clue to the sentence that states it)."""
         documents, language = where.documents, where.language
-        statement = read_part(part.claim.probe if part.claim else part.asked, language=language)
-        probe = replace(statement, carried=part.carried, previous=part.previous)
+        claim = part.claim
+        statement = claim.statement if claim else part.asked
+        topic = claim.probe if claim else part.asked
         answers = []
-        table = self.tables.answer(probe, documents, language, places=where.places)
+        table_probe = replace(read_part(topic, language=language), carried=part.carried)
+        table = self.tables.answer(table_probe, documents, language, places=where.places)
         if table is not None and table.answered:
             answers.append(table)
-        text = self.text.answer(probe, documents, language)
+        text_probe = replace(read_part(statement, language=language), carried=part.carried)
+        text = self.text.answer(text_probe, documents, language)
         if text is not None and text.answered:
             answers.append(text)
-        contradictions = self.tables.contradictions(table) if table is not None else []
-        return claims.check(part, answers, language, contradictions)
+        return claims.check(part, answers, language)
 
     def _definition(
         self, part: Part, documents: Sequence[str], language: Language

@@ -19,6 +19,7 @@ class StatedFigure:
     unit: str = ""
     year: int | None = None
     label: str = ""
+    percent: bool = False
 
 
 @dataclass

@@ -50,6 +50,7 @@ class Reading:
         self.corpus = corpus
         self.language = language
         self.spans: list[tuple[Table, int, int, int | None]] = []  # cited (row or note), in order
+        self.cells_used: set[tuple[int, int]] = set()  # offsets of every cell an answer states
         self.figures: list[StatedFigure] = []
 
     # -- choosing cells -------------------------------------------------------------------
@@ -70,9 +71,11 @@ class Reading:
         dated = [i for i in chosen if table.columns[i].year is not None]
         years = self.years()
         if dated:
+            if years and self.part.operation == "change" and len(years) == 1:
+                years = [years[0] - 1, years[0]]  # "gedaald in 2024": against the year before
             if years:
                 hit = [i for i in dated if table.columns[i].year in years]
-                return hit or self._no_year(years[0], dated)
+                return hit or self._no_year(years[-1], dated)
             if self.part.operation in ("change", "diff") and len(self.found.rows) < 2:
                 latest = sorted({table.columns[i].year or 0 for i in dated})[-2:]
                 return [i for i in dated if table.columns[i].year in latest]
@@ -178,6 +181,13 @@ class Reading:
             self.spans.append(span)
         return self.spans.index(span) + 1
 
+    def mark_span(self, start: int, end: int) -> int:
+        """The citation number of any other span of the table's report (a sentence)."""
+        span = (self.table, start, end, None)
+        if span not in self.spans:
+            self.spans.append(span)
+        return self.spans.index(span) + 1
+
     def mark_note(self, kind: str) -> tuple[str, int] | None:
         """A note of the table ("Doel gehaald: Ja.", a toelichting) and its citation number."""
         note = self.table.note(kind)
@@ -190,7 +200,14 @@ class Reading:
 
     def state(self, pick: Pick) -> str:
         """ "Meerzicht, Totaal: 46 [1]." or with the sum written out."""
-        self.figures.append(StatedFigure(pick.value, self.table.unit, pick.year, pick.name))
+        used = [cell for c in pick.columns if (cell := self.cell(pick.row, c)) is not None]
+        self.cells_used.update((cell.start, cell.end) for cell in used)
+        percent = any(cell.percent for cell in used)
+        self.figures.append(
+            StatedFigure(
+                pick.value, self.table.unit, pick.year, pick.name, percent or self.table.unit == "%"
+            )
+        )
         n = str(self.mark(pick.row))
         if len(pick.columns) == 1:
             cell = self.cell(pick.row, pick.columns[0])
@@ -314,7 +331,7 @@ class Reading:
     def compare(self, rows: Sequence[int], columns: Sequence[int]) -> list[str]:
         """A difference between two rows, two columns, or the actual and budget rows."""
         rows = list(rows)
-        if len(rows) == 1 and len(columns) == 1:
+        if len(rows) == 1 and len(columns) == 1 and self.part.operation == "diff":
             partner = self._counterpart(rows[0])
             if partner is not None:
                 rows = [rows[0], partner]

@@ -94,6 +94,7 @@ class TableAnswerer:
         if not lines:
             return None
         lines += self._restatements(table, reading.figures, language)
+        lines += self._contradictions(reading, language)
         head = text.say("source", language, title=table.title)
         return PartAnswer(
             "table",
@@ -153,6 +154,18 @@ class TableAnswerer:
             if touched and d.explanation not in out:
                 out.append(d.explanation)
         return out
+
+    def _contradictions(self, reading: Reading, language: Language) -> list[str]:
+        """Where the report itself gives another figure for a cell the answer states: say
+        so, and cite the other place too (the answer follows the table)."""
+        lines = []
+        for d in self.discrepancies:
+            if d.document != reading.table.document or not set(d.figures) & reading.cells_used:
+                continue
+            marks = [reading.mark_span(s.start, s.end) for s in d.spans if s.role == "tekst"]
+            shown = "".join(f" [{n}]" for n in marks)
+            lines.append(text.say("contradiction", language, detail=d.explanation) + shown)
+        return lines
 
     def _citations(self, spans: Sequence[tuple[Table, int, int, int | None]]) -> list[Citation]:
         """The cited rows (with their readable view) and notes, numbered in order of use."""

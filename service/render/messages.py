@@ -109,9 +109,9 @@ CLAIM_UNKNOWN = {
     "en": "I cannot confirm that: the report says nothing about it.",
 }
 CLAIM_REPORT_SAYS = {"nl": "Het verslag zegt:", "en": "The report says (in Dutch):"}
-CLAIM_CONTRADICTS = {
-    "nl": "Let op: het verslag spreekt zichzelf hier tegen. {detail}",
-    "en": "Note: the report contradicts itself here. {detail}",
+CLAIM_BOTH = {
+    "nl": "Ja en nee: de tekst van het verslag noemt dit cijfer, maar de tabel geeft een ander.",
+    "en": "Yes and no: the report's text gives this figure, but its table gives another.",
 }
 CLAIM_FIGURE = {
     "nl": "Het verslag noemt {figure}.",

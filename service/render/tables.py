@@ -53,6 +53,10 @@ TEXT = {
         "nl": "Toelichting: {note} [{n}]",
         "en": "Explanation (in Dutch): {note} [{n}]",
     },
+    "contradiction": {
+        "nl": "Let op, het verslag spreekt zichzelf hier tegen: {detail}",
+        "en": "Note, the report contradicts itself here (in Dutch): {detail}",
+    },
     "rounded": {"nl": "afgerond {value}%", "en": "rounded {value}%"},
     "behind": {
         "nl": "De cijfers achter dit bedrag:",

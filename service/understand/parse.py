@@ -94,7 +94,7 @@ _TOP = re.compile(
     r"(?:\w+\s+){0,2}(?:met de|with the)\s+(?:meeste|hoogste|grootste|most|highest)\b"
 )
 _SMALL_NUMBERS = {"twee": 2, "drie": 3, "vier": 4, "vijf": 5, "two": 2, "three": 3, "four": 4}
-_CODE = re.compile(r"^\d+(?:[.,]\d+)+$")
+_CODE = re.compile(r"^\d+(?:\.\d+)+$")  # "5.3" names a goal; "17,4" is a figure
 _ABBREVIATION = re.compile(r"\b[A-Z][A-Z0-9-]{1,7}\b")
 _DEFINITION = re.compile(
     r"^\s*(?:wat|what)\s+(?:is|zijn|are|was|is een|is het)\s+(?:de\s+|het\s+|een\s+|the\s+|a\s+)?"

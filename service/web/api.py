@@ -62,7 +62,7 @@ def ask(body: AskRequest, assistant: AssistantDep, settings: SettingsDep) -> Ask
 @router.get("/consistency")
 def consistency(assistant: AssistantDep) -> list[dict[str, Any]]:
     """Places where the report's text and tables disagree, with both sources."""
-    return [d.to_dict() for d in assistant.knowledge.discrepancies]
+    return [d.to_dict() for d in assistant.discrepancies]
 
 
 @router.get("/health")
