@@ -95,18 +95,18 @@ def check(part: Part, answers: Sequence[PartAnswer], language: Language) -> Part
     evidence = found[0]
     figures = [f for a in found for f in a.figures]
     verdict: bool | None = None
+    mixed = False
     if claim.figures:
-        matched = all(any(_agrees(c, f.value) for f in figures) for c in claim.figures)
-        verdict = matched and bool(figures)
-        if verdict:
-            evidence = next(
-                (
-                    a
-                    for a in found
-                    if any(_agrees(c, f.value) for f in a.figures for c in claim.figures)
-                ),
-                evidence,
-            )
+        agreeing = [a for a in found if _holds(claim, a)]
+        other = [a for a in found if a.figures and not _holds(claim, a)]
+        verdict = bool(agreeing)
+        if agreeing:
+            evidence = agreeing[0]
+        # A table that gives another figure while a sentence gives the claimed one: the
+        # report contradicts itself, and the answer shows the table's figure too.
+        mixed = bool(agreeing and any(a.route == "table" for a in other))
+        if mixed:
+            evidence = next(a for a in other if a.route == "table")
     if claim.direction is not None and verdict is not False:
         shown = _direction_of(figures) or next(
             (d for a in found if (d := _direction_in_quotes(a))), None
@@ -118,7 +118,7 @@ def check(part: Part, answers: Sequence[PartAnswer], language: Language) -> Part
         lead = CLAIM_TRUE if verdict else CLAIM_NOT_STATED
     else:
         lead = CLAIM_TRUE if verdict else CLAIM_FALSE
-        if not verdict and claim.figures and _quoted_text_agrees(claim, evidence):
+        if mixed or (not verdict and claim.figures and _quoted_text_agrees(claim, evidence)):
             lead = CLAIM_BOTH
     body = f"{say(lead, language)} {evidence.body}"
     if len(found) > 1 and not verdict and lead is not CLAIM_BOTH:
@@ -136,6 +136,11 @@ def check(part: Part, answers: Sequence[PartAnswer], language: Language) -> Part
         figures=evidence.figures,
         documents=evidence.documents,
     )
+
+
+def _holds(claim: Claim, answer: PartAnswer) -> bool:
+    """Whether an answer states every figure the claim states."""
+    return all(any(_agrees(c, f.value) for f in answer.figures) for c in claim.figures)
 
 
 def _quoted_text_agrees(claim: Claim, answer: PartAnswer) -> bool:

@@ -126,9 +126,7 @@ def _compare(
         SourceSpan("tabel", row.start, row.end, source[row.start : row.end], table.citation_section)
         for row in rows
     )
-    figures = tuple(
-        (c.start, c.end) for row in rows for c in row.cells if c is not None and c.value is not None
-    )
+    figures = tuple(sorted(reading.cells_used))  # the cell the sentence contradicts
     return Discrepancy(
         kind=what,
         explanation=detail,
