@@ -164,12 +164,12 @@ class Assistant:
         answer = None
         if selection.missing_year is None:
             answer = self.route(part, Where(selection.documents, language, places=places))
-        if (answer is None or not answer.answered) and not scope.municipalities:
-            # Not in the default report: another report may have it; the answer says which.
+        if not scope.municipalities and not _sure(answer):
+            # Not named, and the default report answers weakly or not at all: another report
+            # may fit clearly better. The answer then says which report it comes from.
             others = self.corpus.others(selection.documents)
-            where = Where(others, language, strict=True)
-            found = self.route(part, where) if others else None
-            if found is not None and found.answered and found.documents:
+            found = self.route(part, Where(others, language, strict=True)) if others else None
+            if _better(found, answer) and found is not None and found.documents:
                 note = say(
                     FOUND_ELSEWHERE,
                     language,
@@ -178,7 +178,7 @@ class Assistant:
                 )
                 found.body = f"{note} {found.body}"
                 return found
-        if selection.missing_year is not None:
+        if selection.missing_year is not None and (answer is None or not answer.answered):
             return refusals.year(selection.missing_year, selection.documents, self.corpus, language)
         if answer is None:
             return refusals.not_covered(
@@ -337,6 +337,23 @@ class _Finder:
     def cite(self, number: int, unit: SentenceUnit) -> Citation:
         """A citation of one sentence, quoted verbatim from its source."""
         return self.assistant.text.cite(number, unit.start, unit.end, unit)
+
+
+SURE = 0.75  # an answer from the default report this well matched is not second-guessed
+BETTER = 0.15  # another report must fit this much better to be used instead
+
+
+def _sure(answer: PartAnswer | None) -> bool:
+    return answer is not None and answer.answered and answer.confidence >= SURE
+
+
+def _better(found: PartAnswer | None, answer: PartAnswer | None) -> bool:
+    """Whether an answer from another report beats the default report's answer."""
+    if found is None or not found.answered:
+        return False
+    if answer is None or not answer.answered:
+        return True
+    return found.confidence >= answer.confidence + BETTER
 
 
 def _section_at(sentences: Sequence[SentenceUnit], document: str, offset: int) -> str:

@@ -34,6 +34,7 @@ class PartAnswer:
     figures: list[StatedFigure] = field(default_factory=list)
     answered: bool = True
     documents: tuple[str, ...] = ()  # the reports the answer comes from
+    confidence: float = 1.0  # how well the source fits the part (0..1), to choose between reports
 
     @property
     def refused(self) -> bool:

@@ -9,6 +9,7 @@ name and year comes from the metadata of the indexed documents.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -111,9 +112,12 @@ class Corpus:
         """The reports a part should be answered from (see the module docstring)."""
         named = bool(scope.municipalities or scope.programmes or part.years)
         municipalities = scope.municipalities or ((self.default,) if self.default else ())
-        pool = [d for d in self.documents.values() if d.municipality in municipalities]
-        if scope.programmes:
-            chosen = [d for d in pool if d.programme in scope.programmes]
+        everywhere = list(self.documents.values())
+        pool = [d for d in everywhere if d.municipality in municipalities]
+        if scope.programmes or scope.programme_codes:
+            # A programme named: its reports, of the named (else any) municipality.
+            base = pool if scope.municipalities else everywhere
+            chosen = [d for d in base if _names_programme(d, scope)]
             pool = chosen or pool
         if not pool:
             return Selection((), named=named)
@@ -139,6 +143,14 @@ class Corpus:
         report does not answer it."""
         rest = [d for d in self.documents.values() if d.id not in chosen]
         return tuple(d.id for d in sorted(rest, key=lambda d: (-d.year, d.id)))
+
+
+def _names_programme(document: DocumentInfo, scope: Scope) -> bool:
+    """Whether the question names this report's programme, by name or by number."""
+    if scope.programmes and document.programme not in scope.programmes:
+        return False
+    title = document.title.lower()
+    return all(re.search(rf"\bprogramm[ae]\s+{code}\b", title) for code in scope.programme_codes)
 
 
 def _stated_years(text: str, year: int) -> set[int]:

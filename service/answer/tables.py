@@ -102,6 +102,7 @@ class TableAnswerer:
             self._citations(reading.spans),
             figures=reading.figures,
             documents=(table.document,),
+            confidence=found.coverage,
         )
 
     def _compare_tables(

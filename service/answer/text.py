@@ -112,7 +112,7 @@ class TextAnswerer:
                 return None
         document = self.knowledge.documents.get(best.document)
         own_year = document.year if document else None
-        other_years = [y for y in part.years if y != own_year]
+        other_years = [y for y in (*part.years, *part.period) if y != own_year]
         units = self.ranker.units(ranked, wants, [str(y) for y in other_years])
         citations = [
             self.cite(i + 1, start, end, unit) for i, (start, end, unit) in enumerate(units)
@@ -147,6 +147,7 @@ class TextAnswerer:
             citations,
             figures=figures,
             documents=tuple(dict.fromkeys(c.document for c in citations)),
+            confidence=min(1.0, ranked[0].lexical),
         )
 
     def cite(self, number: int, start: int, end: int, unit: SentenceUnit) -> Citation:

@@ -84,6 +84,7 @@ class Scope:
     municipalities: tuple[str, ...] = ()
     elsewhere: tuple[str, ...] = ()
     programmes: tuple[str, ...] = ()
+    programme_codes: tuple[str, ...] = ()  # "programma 2": the number reports give it
     years: tuple[int, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
@@ -92,6 +93,7 @@ class Scope:
             "municipalities": list(self.municipalities),
             "elsewhere": list(self.elsewhere),
             "programmes": list(self.programmes),
+            "programme_codes": list(self.programme_codes),
             "years": list(self.years),
         }
 
@@ -125,6 +127,7 @@ class Part:
     calculation: CalculationPlan | None = None  # operands of a calculation over stated figures
     query: str = ""  # what to search: `asked` without the names that scope the part
     since: bool = False  # "sinds 2023": from the named year up to the newest report
+    period: tuple[int, ...] = ()  # "jaarwisseling 2023-2024": an event's years, not a choice
     previous: Part | None = field(default=None, repr=False, compare=False)
 
     @property

@@ -83,6 +83,7 @@ _THRESHOLD_OPS: dict[str, Comparison] = {
     "ten minste": ">=",
     "at least": ">=",
 }
+_PROGRAMME_CODE = re.compile(r"\bprogramm[ae]\s+(\d{1,2})\b")
 _SINCE = re.compile(
     r"\b(sinds|vanaf|since|from)\s+(19|20)\d\d\b(?!\s*(tot|t/m|to|until|naar|and|en)\b)"
 )
@@ -213,7 +214,8 @@ def read_part(
         kind=kind,
         operation=operation,
         amount=amount,
-        years=tuple(years_in(text)),
+        years=_years(text),
+        period=tuple(y for m in _PERIOD.finditer(text) for y in years_in(m.group())),
         relative_years=tuple(int(m.value) for m in relative),
         terms=terms,
         refers_back=any(t in lexicon().followup["references"] for t in tokens),
@@ -224,6 +226,15 @@ def read_part(
         since=bool(_SINCE.search(folded)),
         calculation=plan_calculation(text, language) if kind in ("calculation", "figure") else None,
     )
+
+
+_PERIOD = re.compile(r"\b(?:19|20)\d\d\s*[-/–]\s*(?:19|20)\d\d\b")
+
+
+def _years(text: str) -> tuple[int, ...]:
+    """The years a part names; a period ("jaarwisseling 2023-2024", "2023/2024") names an
+    event, not two years to compare."""
+    return tuple(years_in(_PERIOD.sub(" ", text)))
 
 
 def content_terms(text: str, used: Sequence[PhraseMatch] = ()) -> tuple[str, ...]:
@@ -434,10 +445,12 @@ def read_scope(question: str, corpus: CorpusFacts) -> Scope:
     programmes = tuple(
         p for p in corpus.programmes if re.search(rf"\b{re.escape(p.lower())}\b", folded)
     )
+    codes = tuple(dict.fromkeys(_PROGRAMME_CODE.findall(folded)))
     return Scope(
         municipalities=tuple(dict.fromkeys(named)),
         elsewhere=tuple(e for e in elsewhere if e not in named),
         programmes=programmes,
+        programme_codes=codes,
         years=tuple(dict.fromkeys(years_in(question))),
     )
 
