@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ingest.consistency import find_discrepancies
 from ingest.tables import Table, parse_tables
 from ingest.tables.store import TableStore
 from service.answer.result import PartAnswer
@@ -37,9 +38,10 @@ class Tables:
 
     def __init__(self, *reports: Report, default: str = "") -> None:
         self.sources = {r.id: r.text for r in reports}
-        self.tables: tuple[Table, ...] = tuple(
-            t for r in reports for t in parse_tables(r.text, r.id, r.year).tables
-        )
+        parsed = {r.id: parse_tables(r.text, r.id, r.year).tables for r in reports}
+        self.tables: tuple[Table, ...] = tuple(t for r in reports for t in parsed[r.id])
+        # Printed totals that are not the sum of their parts, as ingest finds them.
+        self.discrepancies = [d for r in reports for d in find_discrepancies(r.text, parsed[r.id])]
         self.corpus = Corpus(
             [
                 DocumentInfo(
@@ -56,7 +58,11 @@ class Tables:
         )
         self.vocabulary = Vocabulary(self.sources.values())
         self.answerer = TableAnswerer(
-            TableStore.from_tables(self.tables), self.corpus, self.vocabulary, self.sources
+            TableStore.from_tables(self.tables),
+            self.corpus,
+            self.vocabulary,
+            self.sources,
+            self.discrepancies,
         )
 
     def frame(self, question: str, history: Sequence[str] = ()) -> Frame:
