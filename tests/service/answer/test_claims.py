@@ -67,7 +67,7 @@ def check(tables: Tables, question: str) -> PartAnswer:
     documents = tables.corpus.select(frame.scope, part).documents
     found = tables.answerer.answer(probe, documents, frame.language)
     answers = [found] if found is not None and found.answered else []
-    return claims.check(part, answers, frame.language, tables.answerer.contradictions(found))
+    return claims.check(part, answers, frame.language)
 
 
 def test_a_true_figure_is_confirmed_with_the_reports_figure(leiden: Tables) -> None:
@@ -141,7 +141,7 @@ def test_a_rise_is_confirmed_as_a_rise(leiden: Tables, question: str, lead: str)
 def test_a_report_that_contradicts_itself_is_said(leiden: Tables) -> None:
     verdict = check(leiden, "Klopt het dat er in 2024 560 meldingen openbare orde waren?")
     assert verdict.body.startswith("Ja, dat klopt.")
-    assert "Let op: het verslag spreekt zichzelf hier tegen." in verdict.body
+    assert "het verslag spreekt zichzelf hier tegen" in verdict.body
     assert "310 + 145 + 95 = 550" in verdict.body
 
 
