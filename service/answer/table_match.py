@@ -11,13 +11,14 @@ printed total, the "realisatie" row, the latest year.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from ingest.tables.model import Column, Row, Table
 from service.core.text import fold, words
 from service.lexicon import lexicon
-from service.lexicon.vocabulary import Vocabulary
+from service.lexicon.vocabulary import Vocabulary, could_be_noun
 from service.understand.frame import Part
 
 Concept = dict[str, float]
@@ -29,6 +30,8 @@ CLIPPED = 0.85  # a compound holding a one-word label names it
 SECTION = 0.5  # the heading a table stands under says less than its own title
 UNKNOWN = 0.3  # weight of a question word no report uses
 PLACE = 0.2  # weight of the municipality a part names
+GROUP = 0.2  # weight of the noun of "welke wijk …": the answer's kind, not its topic
+SUBJECT = 0.6  # a word this rare that another table's title holds is the part's subject
 
 
 def _role(text: str) -> str | None:
@@ -51,6 +54,7 @@ class TableView:
     column_roles: list[str | None]
     row_roles: list[str | None]
     vocabulary: set[str] = field(default_factory=set)
+    terms: Callable[[str], set[str]] = field(default=lambda _s: set(), repr=False)
 
     @classmethod
     def of(cls, table: Table, terms: Callable[[str], set[str]]) -> TableView:
@@ -79,6 +83,7 @@ class TableView:
             column_roles=[_role(c.label) for c in table.columns],
             row_roles=[_role(r.label) for r in table.rows],
             vocabulary=vocabulary,
+            terms=terms,
         )
 
     @property
@@ -126,11 +131,20 @@ class Asked:
     carried: list[tuple[Concept, float]]
     wants_total: bool
     group: Concept | None = None  # "welke wijk": what the answer names, not what it is about
+    words: dict[int, str] = field(default_factory=dict)  # id(concept) -> the words asked
+
+    def word(self, concept: Concept) -> str:
+        """A concept as the asker wrote it."""
+        return self.words.get(id(concept), max(concept, key=lambda t: concept[t]))
 
     @property
     def all(self) -> list[tuple[Concept, float, bool]]:
-        """Every concept with its weight and whether it is the part's own."""
-        return [(c, w, True) for c, w in self.own] + [(c, w, False) for c, w in self.carried]
+        """Every concept with its weight and whether it is the part's own (the kind of thing
+        a "welke …" question asks for counts a little: a table titled by it fits better)."""
+        group = [(self.group, GROUP, True)] if self.group else []
+        return (
+            [(c, w, True) for c, w in self.own] + [(c, w, False) for c, w in self.carried] + group
+        )
 
 
 def asked_concepts(
@@ -138,6 +152,7 @@ def asked_concepts(
     vocabulary: Vocabulary,
     weight: Callable[[Concept], float],
     places: Sequence[str] = (),
+    language: str = "nl",
 ) -> Asked:
     """The concepts a part asks about, with how much each says. A municipality the part
     names (`places`) chooses the report: it weighs little and is never missing from a
@@ -148,21 +163,31 @@ def asked_concepts(
     own_words |= narrowed
     own = []
     group = None
+    written = {fold(w): w for w in re.findall(r"[\w'-]+", part.asked)}
+    names: dict[int, str] = {}
     for phrase, concept in vocabulary.concept_spans(part.asked):
         if not concept or not (set(phrase.split()) & own_words or " " in phrase):
             continue
+        if all(_role(w) == "total" or lexicon().is_function_word(w) for w in phrase.split()):
+            continue  # "in total": a total is asked for (`wants_total`), not a topic
+        names[id(concept)] = written.get(phrase, phrase)
         if part.group is not None and phrase == part.group and part.operation != "value":
             group = concept
             continue
-        # A verb says little about the topic; a word no report uses is a verb form or a typo
-        # more often than a topic, unless it names another kind of a known thing.
+        # A verb says little about the topic. A Dutch noun no report uses is a topic the
+        # tables do not have ("fietsendiefstallen"); an unknown English word is more often
+        # a gap in the glossary.
         known = vocabulary.is_known(concept)
         if phrase in place_words:
             own.append((concept, PLACE))
         elif phrase in narrowed:
             own.append((concept, 1.0))
-        elif not known or vocabulary.is_verb_form(phrase):
+        elif vocabulary.is_verb_form(phrase) or (
+            not known and (language == "en" or not could_be_noun(phrase))
+        ):
             own.append((concept, UNKNOWN))
+        elif not known:
+            own.append((concept, 1.0))
         else:
             own.append((concept, max(weight(concept), 0.05)))
     # A "why" follow-up is about the earlier figure: its carried words count in full.
@@ -175,7 +200,7 @@ def asked_concepts(
     if part.kind == "reason":
         own = [(c, CARRIED * w) for c, w in own]
     total_words = {m.value for m in lexicon().table_roles.find(fold(part.asked))}
-    return Asked(own, carried, "total" in total_words, group)
+    return Asked(own, carried, "total" in total_words, group, names)
 
 
 @dataclass(frozen=True)
@@ -194,6 +219,7 @@ class TableMatch:
     levels_named: frozenset[int]
     missing: tuple[str, ...] = ()
     rival: TableView | None = None  # "in de buurt of in de stad": a second table to compare
+    grouped: tuple[int, ...] = ()  # rows under the sub-heading(s) the part names
 
 
 def _explained(concept: Concept, view: TableView) -> float:
@@ -220,16 +246,24 @@ def coverage(asked: Asked, view: TableView) -> float:
     return _share([(c, w) for c, w, _ in asked.all], view) or 0.0
 
 
+def _is_code(term: str) -> bool:
+    return term[:1].isdigit()
+
+
+def _label_named(concepts: Sequence[Concept], distinct: set[str]) -> bool:
+    """Whether concepts name a label: most of its distinctive words, or its code ("5.3"),
+    the code itself not counted among the words ("Rampenbestrijding (2.3)")."""
+    held = {t for t in distinct if any(c.get(t, 0.0) >= STRONG for c in concepts)}
+    if any(_is_code(t) for t in held):
+        return True
+    wording = {t for t in distinct if not _is_code(t)}
+    return bool(wording) and len(held & wording) / len(wording) >= LABEL_NAMED
+
+
 def _named_rows(concepts: Sequence[tuple[Concept, float]], view: TableView) -> list[int]:
     """Rows whose distinctive label words the concepts name."""
-    named = []
-    for i, distinct in enumerate(view.distinct):
-        held = {t for t in distinct if any(c.get(t, 0.0) >= STRONG for c, _ in concepts)}
-        if distinct and len(held) / len(distinct) >= LABEL_NAMED:
-            named.append(i)
-        elif any(t[0].isdigit() and "." in t for t in held):
-            named.append(i)  # a code such as "5.3" names its row by itself
-    return named
+    found = [c for c, _ in concepts]
+    return [i for i, distinct in enumerate(view.distinct) if _label_named(found, distinct)]
 
 
 def _named_columns(
@@ -271,8 +305,7 @@ def _facets(concept: Concept, view: TableView) -> set[tuple[object, ...]]:
     """Which slot of a table a concept fills: a row, or a value at a header level."""
     out: set[tuple[object, ...]] = set()
     for i, distinct in enumerate(view.distinct):
-        held = [t for t in distinct if concept.get(t, 0.0) >= STRONG]
-        if distinct and len(held) / len(distinct) >= LABEL_NAMED:
+        if _label_named([concept], distinct):
             out.add(("row", id(view), i))
     for level in range(view.levels):
         values = {frozenset(c[level]) for c in view.columns}
@@ -347,7 +380,23 @@ def match(
         return None
     best, index = scored[0]
     view = views[index]
+    rival = _rival(asked, views, view, scored)
+    subject = _subject_elsewhere(asked, views, view) if rival is None else None
+    if subject is not None:
+        # The part's topic is another table's subject ("fietsendiefstallen" asked per wijk
+        # of a table about overlast): that table answers, or says what it lacks.
+        lacking = tuple(
+            asked.word(c)
+            for c, _ in asked.own
+            if _explained(c, view) >= STRONG and _explained(c, subject) < STRONG
+        )
+        view, best = subject, coverage(asked, subject)
+        if lacking:
+            return TableMatch(view, best, (), (), frozenset(), lacking)
     rows = _named_rows(asked.own, view) or _named_rows(asked.carried, view)
+    groups = _named_groups(asked.own, view)
+    if groups:
+        rows = [r for r in rows if r in groups] or groups
     details = [r for r in rows if not view.table.rows[r].is_total]
     if details and not asked.wants_total:
         rows = details  # "lasten" names "Totaal lasten" too, but the part names its row
@@ -360,14 +409,43 @@ def match(
     elif not columns:
         columns, levels = carried_columns, carried_levels
     missing = tuple(
-        max(c, key=lambda t: c[t])
+        asked.word(c)
         for c, w in asked.own
         if _explained(c, view) < STRONG and w > UNKNOWN and _names_other(c, views, view)
     )
-    rival = _rival(asked, views, view, scored)
     if rival is not None:
         missing = ()
-    return TableMatch(view, best, tuple(rows), tuple(columns), frozenset(levels), missing, rival)
+    return TableMatch(
+        view, best, tuple(rows), tuple(columns), frozenset(levels), missing, rival, tuple(groups)
+    )
+
+
+def _named_groups(concepts: Sequence[tuple[Concept, float]], view: TableView) -> list[int]:
+    """The rows under the sub-headings the concepts name ("lasten" when a table has the
+    same label under Lasten and Baten); [] when no sub-heading is named."""
+    labels = {r.group for r in view.table.rows if r.group}
+    if len(labels) < 2:
+        return []
+    named = {
+        g for g in labels if any(strength(c, view.terms(g)) >= STRONG for c, _ in concepts)
+    }
+    if not named or named == labels:
+        return []
+    return [i for i, r in enumerate(view.table.rows) if r.group in named]
+
+
+def _subject_elsewhere(
+    asked: Asked, views: Sequence[TableView], chosen: TableView
+) -> TableView | None:
+    """Another table whose title holds a weighty word of the part that the chosen table
+    does not explain at all: the part is about that table's subject."""
+    for concept, weight in asked.own:
+        if weight < SUBJECT or _explained(concept, chosen) > 0:
+            continue
+        titled = [v for v in views if v is not chosen and strength(concept, v.title) >= STRONG]
+        if len(titled) == 1:
+            return titled[0]
+    return None
 
 
 RIVAL_MARGIN = 0.2
@@ -397,10 +475,8 @@ def _names_other(concept: Concept, views: Sequence[TableView], chosen: TableView
     for view in views:
         if view is chosen:
             continue
-        for distinct in view.distinct:
-            held = [t for t in distinct if concept.get(t, 0.0) >= STRONG]
-            if distinct and len(held) / len(distinct) >= LABEL_NAMED:
-                return True
+        if any(_label_named([concept], distinct) for distinct in view.distinct):
+            return True
     return False
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from ingest.tables.model import Cell, Table
 from service.answer.result import StatedFigure
@@ -76,18 +76,29 @@ class Reading:
             if years:
                 hit = [i for i in dated if table.columns[i].year in years]
                 return hit or self._no_year(years[-1], dated)
-            if self.part.operation in ("change", "diff") and len(self.found.rows) < 2:
+            if self.part.operation in ("change", "diff") and not self._role_named():
                 latest = sorted({table.columns[i].year or 0 for i in dated})[-2:]
                 return [i for i in dated if table.columns[i].year in latest]
             newest = max(table.columns[i].year or 0 for i in dated)
-            return [i for i in dated if table.columns[i].year == newest]
-        if years and table.year is not None and table.year not in years:
+            chosen = [i for i in dated if table.columns[i].year == newest] + [
+                i for i in chosen if table.columns[i].year is None and named
+            ]
+        elif years and table.year is not None and table.year not in years:
             return self._no_year(years[0], [])
         if not named and self.part.kind != "reason":
             totals = self.view.total_columns
-            if totals and self.part.operation not in ("share",):
+            if totals and not dated:
                 return totals[:1]
+            actual = [i for i in chosen if self.view.column_roles[i] == "actual"]
+            if actual and self.part.operation != "diff":
+                return actual  # "realisatie" when the part names no column
         return chosen
+
+    def _role_named(self) -> bool:
+        """Whether the part names a budget or actual row or column ("dan begroot")."""
+        roles = [self.view.row_roles[r] for r in self.found.rows]
+        roles += [self.view.column_roles[c] for c in self.found.columns]
+        return any(role in ("budget", "actual") for role in roles)
 
     def _no_year(self, year: int, dated: Sequence[int]) -> str:
         shown = sorted({y for i in dated if (y := self.table.columns[i].year) is not None})
@@ -106,6 +117,8 @@ class Reading:
         details = [i for i, r in enumerate(self.table.rows) if not r.is_total]
         operation = self.part.operation
         named = list(self.found.rows)
+        if self.found.grouped:  # "de lasten van …": only the rows under that sub-heading
+            details = [r for r in details if r in self.found.grouped]
         if operation in AGGREGATES and operation != "list":
             named = [r for r in named if not self.table.rows[r].is_total]
             return named if len(named) > 1 else details
@@ -298,7 +311,7 @@ class Reading:
         if self.part.operation == "top":
             chosen = ordered[: self.part.top_n or 3]
             items = ", ".join(
-                f"{row_label(self.table.rows[p.row])} ({self.shown(p.value)}) [{self.mark(p.row)}]"
+                f"{row_label(self.table.rows[p.row])} ({self.shown_pick(p)}) [{self.mark(p.row)}]"
                 for p in chosen
             )
             return [text.say("top", self.language, n=str(len(chosen)), items=items)]
@@ -309,9 +322,15 @@ class Reading:
         names = ", ".join(f"{row_label(self.table.rows[p.row])} [{self.mark(p.row)}]" for p in best)
         key_name = "least" if self.part.operation == "min" else "most"
         return [
-            text.say(key_name, self.language, names=names, value=self.shown(best[0].value)),
+            text.say(key_name, self.language, names=names, value=self.shown_pick(best[0])),
             *lines,
         ]
+
+    def shown_pick(self, pick: Pick) -> str:
+        """A figure as answers state it: a single cell in euros with its printed figure."""
+        if len(pick.columns) == 1 and (cell := self.cell(pick.row, pick.columns[0])) is not None:
+            return text.show_cell(self.table, cell)
+        return self.shown(pick.value)
 
     def select(
         self, rows: Sequence[int], columns: Sequence[int], op: Comparison, threshold: Decimal
@@ -333,10 +352,17 @@ class Reading:
         rows = list(rows)
         if len(rows) == 1 and len(columns) == 1 and self.part.operation == "diff":
             partner = self._counterpart(rows[0])
+            other_column = self._counterpart_column(columns[0])
             if partner is not None:
                 rows = [rows[0], partner]
+            elif other_column is not None:
+                columns = [other_column, columns[0]]  # realisatie against begroting
+        roles = [self.view.column_roles[c] for c in columns]
         if len(rows) == 2:
             a, b = self.pick(rows[0], columns), self.pick(rows[1], columns)
+        elif len(columns) == 2 and set(roles) == {"actual", "budget"}:
+            actual, budget = sorted(columns, key=lambda c: self.view.column_roles[c] != "actual")
+            a, b = self.pick(rows[0], [actual]), self.pick(rows[0], [budget])
         elif len(columns) == 2:
             later, earlier = sorted(columns, key=lambda c: -(self.table.columns[c].year or 0))
             a, b = self.pick(rows[0], [later]), self.pick(rows[0], [earlier])
@@ -371,6 +397,20 @@ class Reading:
         lines.append(text.say("difference", self.language, calculation=calculation))
         return lines
 
+    def _counterpart_column(self, column: int) -> int | None:
+        """The actual column of the same year for a budget column, and back."""
+        roles = self.view.column_roles
+        wanted = {"actual": "budget", "budget": "actual"}.get(roles[column] or "")
+        year = self.table.columns[column].year
+        return next(
+            (
+                i
+                for i, r in enumerate(roles)
+                if r == wanted and self.table.columns[i].year == year and i != column
+            ),
+            None,
+        )
+
     def _counterpart(self, row: int) -> int | None:
         """The budget row for an actual row and back ("hoeveel onder de begroting")."""
         roles = self.view.row_roles
@@ -382,6 +422,8 @@ class Reading:
         columns of the total column."""
         details = [r for r in rows if not self.table.rows[r].is_total]
         totals_row = self.view.total_rows[:1]
+        if self.found.rows and not self.found.columns and self.view.total_columns:
+            columns = self.view.total_columns[:1]  # a row's share: its total of the grand total
         if self.found.rows and details and totals_row:
             parts = [p for r in details if (p := self.pick(r, columns))]
             whole = self.pick(totals_row[0], columns)
@@ -396,7 +438,7 @@ class Reading:
         part_value = sum((p.value for p in parts), Decimal(0))
         share = percentage(abs(part_value), abs(whole.value))
         shown = text.show_value(self.table, share.quantize(Decimal("0.1")), percent=True)
-        rounded = share.quantize(Decimal(1))
+        rounded = share.quantize(Decimal(1), rounding=ROUND_HALF_UP)
         if rounded != share.quantize(Decimal("0.1")):
             shown += f" ({text.say('rounded', self.language, value=format_number(rounded))})"
         part_text = (
@@ -419,12 +461,11 @@ class Reading:
             return []
         total = sum((p.value for p in picks), Decimal(0))
         mean = (total / len(picks)).quantize(Decimal("0.1"))
-        for p in picks:
-            self.mark(p.row)
+        marks = ",".join(str(self.mark(p.row)) for p in picks)
         added = _sum_text([p.value for p in picks], total)
         calculation = f"{added}; {format_number(total)} / {len(picks)} = {format_number(mean)}"
         self.figures.append(StatedFigure(mean, self.table.unit, None, "gemiddelde"))
-        return [text.say("average", self.language, calculation=calculation)]
+        return [text.say("average", self.language, calculation=calculation) + f" [{marks}]"]
 
     def target(self, rows: Sequence[int], columns: Sequence[int]) -> list[str]:
         """Whether the target was met: the report's own verdict, with the two figures."""

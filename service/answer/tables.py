@@ -74,7 +74,7 @@ class TableAnswerer:
         if part.asks == "which" and part.kind == "fact":
             return None
         views = [v for v in self.views if v.table.document in documents]
-        asked = asked_concepts(part, self.vocabulary, self.weight, places)
+        asked = asked_concepts(part, self.vocabulary, self.weight, places, language)
         if not asked.own and not asked.carried:
             return None
         found = match(asked, views, STRICT_COVERAGE if strict else MIN_COVERAGE)
@@ -82,7 +82,7 @@ class TableAnswerer:
             return None
         table = found.view.table
         if found.missing:
-            what = join_words(list(found.missing), language)
+            what = join_words(list(dict.fromkeys(found.missing)), language)
             body = text.say("no_label", language, title=table.title, what=what)
             return PartAnswer("refusal", body, answered=False, documents=(table.document,))
         if found.rival is not None:

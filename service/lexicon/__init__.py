@@ -39,8 +39,8 @@ class PhraseTable:
             self.values.setdefault(fold(phrase), value)
         ordered = sorted(self.values, key=len, reverse=True)
         body = "|".join(re.escape(p) for p in ordered) or r"(?!x)x"
-        # Word boundaries that also hold next to "%" and "'" ("camera's", "30 %").
-        self._pattern = re.compile(rf"(?<![\w])(?:{body})(?![\w])")
+        # Word boundaries that also hold next to "%" and "'" ("camera's", "30 %", "10%").
+        self._pattern = re.compile(rf"(?:(?<![\w])|(?<=\d)(?=%))(?:{body})(?![\w])")
 
     def find(self, folded: str) -> list[PhraseMatch]:
         """Non-overlapping matches in an already folded text, left to right."""
@@ -115,9 +115,11 @@ class Lexicon:
         return _municipality_table(self.municipalities)
 
 
-def _lines(name: str) -> Iterator[str]:
+def _lines(name: str, required: bool = True) -> Iterator[str]:
     path = DATA / name
     if not path.is_file():
+        if required:
+            raise FileNotFoundError(f"word list missing: {path}")
         return
     for raw in path.read_text(encoding="utf-8").splitlines():
         line = raw.strip()

@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from service.core.text import fold, words
 from service.lexicon import lexicon
+from service.lexicon.vocabulary import could_be_noun
 from service.understand.frame import Frame, Part
 
 MAX_FOLLOW_UP_WORDS = 4
@@ -30,12 +31,21 @@ def _content(tokens: list[str]) -> list[str]:
 
 
 def is_follow_up(question: str) -> bool:
-    """True when a question leans on an earlier turn instead of standing on its own."""
+    """True when a question leans on an earlier turn instead of standing on its own.
+
+    It opens like a follow-up ("en …", "maar …"), points back with few words of its own
+    ("hoeveel daarvan …"), or is a bare slot ("waarom?", "Centrum?", "hoeveel zijn er
+    afgerond?"). A question with a question word and a noun of its own ("Wat is IPTA?")
+    stands alone.
+    """
     tokens = words(question)
     content = _content(tokens)
     refers = any(t in lexicon().followup["references"] for t in tokens)
     starts = bool(_STARTER.match(question))
-    return starts or (refers and len(content) <= MAX_FOLLOW_UP_WORDS) or len(content) <= 1
+    asks = lexicon().question_words.first(" ".join(tokens)) is not None
+    nouns = [w for w in content if could_be_noun(w)]
+    bare = not nouns or (not asks and len(content) <= 2)
+    return starts or (refers and len(content) <= MAX_FOLLOW_UP_WORDS) or bare
 
 
 def leans_on(part: Part) -> bool:

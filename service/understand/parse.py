@@ -91,14 +91,16 @@ _NONE = re.compile(r"\b(geen|geen enkele|zonder|nul|no|none|zero)\b")
 _POSITIVE = re.compile(r"\b(positief|positieve|positive)\b")
 _NEGATIVE = re.compile(r"\b(negatief|negatieve|negative)\b")
 _TOP = re.compile(
-    r"\btop[\s-]*(?P<a>\d+)\b|\b(?P<b>\d+|twee|drie|vier|vijf|two|three|four|five)\s+"
-    r"(?:\w+\s+){0,2}(?:met de|with the)\s+(?:meeste|hoogste|grootste|most|highest)\b"
+    r"\btop[\s-]*(?P<a>\d+)\b|(?:^|\b(?:welke|de|the|which)\s+)"
+    r"(?P<b>\d+|twee|drie|vier|vijf|two|three|four|five)\s+"
+    r"(?:\w+\s+){0,2}(?:met de|with the|hadden de|had de|kenden de|had the|have the)\s+"
+    r"(?:meeste|hoogste|grootste|most|highest)\b"
 )
 _SMALL_NUMBERS = {"twee": 2, "drie": 3, "vier": 4, "vijf": 5, "two": 2, "three": 3, "four": 4}
 _CODE = re.compile(r"^\d+(?:\.\d+)+$")  # "5.3" names a goal; "17,4" is a figure
 _ABBREVIATION = re.compile(r"\b[A-Z][A-Z0-9-]{1,7}\b")
 _DEFINITION = re.compile(
-    r"^\s*(?:wat|what)\s+(?:is|zijn|are|was|is een|is het)\s+(?:de\s+|het\s+|een\s+|the\s+|a\s+)?"
+    r"^\s*(?:wat|what)\s+(?:is|zijn|are|is een|betekent|means)\s+(?P<article>(?:een|a|an)\s+)?"
     r"(?P<subject>[^?]{2,40}?)\s*\??\s*$"
 )
 MAX_DEFINITION_WORDS = 3
@@ -291,6 +293,8 @@ def _group(folded: str, question_word: PhraseMatch | None) -> str | None:
     if question_word is None:
         return None
     for word in words(folded[question_word.end :])[:3]:
+        if word in _SMALL_NUMBERS or word.isdigit():
+            continue  # "welke drie wijken": the kind is "wijken"
         if not lexicon().is_function_word(word) and word.isalpha():
             return word
     return None
@@ -376,6 +380,8 @@ def is_definition(text: str, amount: Amount | None, operation: Operation) -> boo
     subject = text[match.start("subject") : match.end("subject")]
     if _RELATION.search(fold_aligned(subject)):
         return False  # "het kerndoel van IPTA" asks about IPTA, not what IPTA is
+    if re.match(r"(?:de|het|the)\s", subject, re.I) and not _ABBREVIATION.search(subject):
+        return False  # "wat is het saldo": a figure of the report, not a word to explain
     return len(words(subject)) <= MAX_DEFINITION_WORDS and (
         bool(_ABBREVIATION.search(subject)) or len(words(subject)) == 1
     )
@@ -424,13 +430,14 @@ def _claim(statement: str) -> Claim:
 def read_scope(question: str, corpus: CorpusFacts) -> Scope:
     """The municipalities, programmes and years a question names."""
     folded = fold_aligned(question)
+    lower_case = question == question.lower()  # some type everything in lower case
     in_corpus = {m.lower(): m for m in corpus.municipalities}
     named: list[str] = []
     elsewhere: list[str] = []
     for match in lexicon().municipality_names().find(folded):
         original = question[match.start : match.end]
-        if len(match.phrase) <= 4 and not original[:1].isupper():
-            continue  # "best", "goes", "epe": short names only when written as a name
+        if not original[:1].isupper() and (len(match.phrase) <= 4 or not lower_case):
+            continue  # "best", "buren", "duiven": a name only when written as one
         name = match.value
         if name.lower() in in_corpus:
             named.append(in_corpus[name.lower()])

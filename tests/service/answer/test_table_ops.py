@@ -108,33 +108,17 @@ def test_money_printed_negative_ranks_by_size(tilburg: Tables, question: str, ro
     assert f"{row} [1]" in tilburg.answered(question).body
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="rank states show_value(): the table's own figure in thousands, with its minus sign "
-    "and no unit ('(-4.580)'), where a single cell is stated as '€ 4.580.000 (in de tabel …)'",
-)
 def test_a_ranked_amount_is_shown_in_euros(tilburg: Tables) -> None:
     answer = tilburg.answered("Welke doelstelling had de hoogste lasten?")
     assert "€ 4.580.000" in answer.body
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the ranking takes every detail row, so the positive Baten row (280) outranks all "
-    "negative lasten rows: 'hoogste lasten' answers 'Baten – Toezicht openbare ruimte'",
-)
 def test_highest_lasten_ranks_only_lasten_rows(breda: Tables) -> None:
     answer = breda.answered("Welk onderdeel had volgens de realisatie de hoogste lasten?")
     assert "Lasten – Toezicht openbare ruimte" in answer.body
     assert "Baten" not in answer.body
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="with Begroting and Realisatie columns of the same year and nothing named, every "
-    "row gives two picks of different columns and rank() returns nothing; the realisatie "
-    "column (the structure's default) is never chosen",
-)
 def test_a_ranking_over_budget_and_actual_columns_uses_the_actual_one(breda: Tables) -> None:
     answer = breda.ask("Welk onderdeel had de hoogste lasten?")
     assert answer is not None and "Toezicht openbare ruimte" in answer.body
@@ -219,12 +203,6 @@ def test_below_budget_compares_the_budget_and_actual_columns(breda: Tables) -> N
     assert "1.800 − 1.790 = 10" in answer.body
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="'Toezicht openbare ruimte' is a row under Lasten and under Baten; the group word "
-    "'lasten' does not narrow the rows, so compare() gets two rows and two columns and "
-    "gives nothing (asking its baten likewise states the lasten row too)",
-)
 def test_a_label_under_two_groups_is_narrowed_by_the_group_word(breda: Tables) -> None:
     answer = breda.ask(
         "Hoeveel euro bleven de lasten van toezicht openbare ruimte onder de begroting?"
@@ -238,22 +216,11 @@ def test_share_of_a_column_group_in_the_total(dordrecht: Tables) -> None:
     assert "Het aandeel: 42 / 120 = 35%." in answer.body
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="share() needs the row's figure, but with no column named columns() keeps every "
-    "column for a share (the total column included), pick() refuses to add a total to its "
-    "parts and the part gets no table answer",
-)
 def test_share_of_a_row_in_the_total_row(dordrecht: Tables) -> None:
     answer = dordrecht.ask("Welk aandeel van de overlastzaken kwam uit Dubbeldam?")
     assert answer is not None and "50 / 120 = 41,7% (afgerond 42%)" in answer.body
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="share() rounds with Decimal.quantize's default ROUND_HALF_EVEN: 42,5% is shown as "
-    "'afgerond 42%' where Dutch rounding (and format_number) gives 43%",
-)
 def test_a_share_of_exactly_a_half_is_rounded_up(dordrecht: Tables) -> None:
     answer = dordrecht.answered("Hoeveel procent van de overlastzaken was afgerond?")
     assert "51 / 120 = 42,5% (afgerond 43%)" in answer.body
@@ -303,38 +270,21 @@ def test_a_reason_quotes_the_tables_explanation(dordrecht: Tables) -> None:
 def test_a_row_label_of_another_table_is_refused(dordrecht: Tables) -> None:
     answer = dordrecht.ask("Hoeveel geregistreerde fietsendiefstallen waren er in Krispijn?")
     assert answer is not None and not answer.answered
-    assert "geeft geen cijfer voor krispijn" in answer.body
+    assert "geeft geen cijfer voor Krispijn" in answer.body
     assert "fietsendiefstallen" in answer.body  # names the table it looked in
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="TableMatch.missing holds the concept's strongest stem, and the refusal shows it: "
-    "'geeft geen cijfer voor stadspolder' for the wijk the asker wrote as 'Stadspolders'",
-)
 def test_the_refusal_names_the_missing_word_as_the_asker_wrote_it(dordrecht: Tables) -> None:
     answer = dordrecht.ask("Hoeveel geregistreerde fietsendiefstallen waren er in Stadspolders?")
     assert answer is not None and not answer.answered
     assert "geeft geen cijfer voor Stadspolders" in answer.body
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the wijk table explains 'wijk' and 'Krispijn' (2 of 3 words) and 'fietsendiefstallen' "
-    "is flagged missing only when it is a row label elsewhere, not a title: the answer is "
-    "Krispijn's 26 overlastzaken, stated as if it were bicycle thefts",
-)
 def test_a_table_about_something_else_never_answers(dordrecht: Tables) -> None:
     answer = dordrecht.ask("Hoeveel fietsendiefstallen waren er in de wijk Krispijn?")
     assert answer is None or not answer.answered
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a label's code counts as one of its distinctive words, so the one-word label "
-    "'Rampenbestrijding (2.3)' is named by half its words (< LABEL_NAMED) and the answer "
-    "falls back to the 'Totaal programma' row",
-)
 def test_a_row_is_named_without_its_code(tilburg: Tables) -> None:
     answer = tilburg.answered("Wat waren de lasten van rampenbestrijding?")
     assert "Rampenbestrijding (2.3), Lasten" in answer.body
@@ -392,14 +342,7 @@ def test_english_questions_quote_the_reports_labels(dordrecht: Tables) -> None:
     [
         "Hoeveel zaken hadden Binnenstad en Krispijn samen?",
         "Welke wijk had de meeste overlastzaken?",
-        pytest.param(
-            "Hoeveel overlastzaken waren er gemiddeld per wijk?",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="average() cites the five rows it adds but writes no [n] marker, so "
-                "the reader cannot tell which quote backs which figure",
-            ),
-        ),
+        "Hoeveel overlastzaken waren er gemiddeld per wijk?",
     ],
 )
 def test_every_citation_is_referred_to_in_the_answer(dordrecht: Tables, question: str) -> None:
@@ -448,11 +391,6 @@ def test_a_question_for_no_table_gets_no_table_answer(dordrecht: Tables) -> None
     assert dordrecht.ask("Hoeveel camera's hangen er bij het station?") is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="words no report uses weigh UNKNOWN (0.3), so 'Binnenstad' alone covers 1 / 1.6 of "
-    "the question (over MIN_COVERAGE) and the answer is Binnenstad's 28 overlastzaken",
-)
 def test_a_row_label_alone_does_not_answer_a_question_about_something_unknown(
     dordrecht: Tables,
 ) -> None:

@@ -93,12 +93,6 @@ def test_a_new_standalone_question_is_not_a_follow_up(question: str) -> None:
     assert all(p.years == () for p in frame.parts)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="is_follow_up treats any question with at most one content word as a follow-up, "
-    "so a complete new question carries the previous topic and year and is shown as "
-    "'Hoeveel overlastzaken waren er (over: fietsendiefstallen)'",
-)
 @pytest.mark.parametrize("question", ["Hoeveel overlastzaken waren er?", "Wat is IPTA?"])
 def test_a_complete_question_with_one_topic_word_is_not_a_follow_up(question: str) -> None:
     frame = understand(question, ["Hoeveel fietsendiefstallen waren er in 2023?"])

@@ -97,11 +97,6 @@ def test_top_n_is_read_from_the_question() -> None:
     assert (part.operation, part.top_n) == ("top", 3)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_TOP needs 'met de meeste' ('drie wijken hadden de meeste' stays max) and _group "
-    "takes the first content word after 'welke', so the group is 'drie' instead of 'wijken'",
-)
 def test_welke_drie_wijken_asks_the_top_three_wijken() -> None:
     part = read_part("Welke drie wijken hadden de meeste zaken?")
     assert (part.operation, part.top_n, part.group) == ("top", 3, "wijken")
@@ -187,11 +182,6 @@ def test_a_question_about_something_of_the_subject_is_no_definition(question: st
     assert read_part(question).kind != "definition"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="is_definition takes any one-word subject after 'wat was het', so asking what the "
-    "saldo was is routed to the report's definitions before the tables",
-)
 def test_asking_what_a_figure_was_is_no_definition() -> None:
     assert read_part("Wat was het saldo?").kind != "definition"
 
@@ -264,13 +254,6 @@ def test_short_names_count_only_when_written_as_a_name(
     assert read_scope(question, CORPUS).elsewhere == elsewhere
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="only names of four letters or fewer must be capitalised, so the lower-case common "
-    "nouns 'buren', 'duiven', 'putten' and 'sluis' are read as the municipalities Buren, "
-    "Duiven, Putten and Sluis; the pipeline then answers only from text about that place "
-    "or refuses ('Ik heb geen jaarverslag van Buren')",
-)
 @pytest.mark.parametrize(
     "question",
     [

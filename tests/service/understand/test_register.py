@@ -77,11 +77,6 @@ def test_a_request_to_act_is_refused_as_an_action(question: str) -> None:
     assert understand(question).refusal == "action"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the action rule matches '(kunt) u (het) <up to 3 words> aangeven', so asking to "
-    "state a figure ('het aantal … aangeven') is refused as if asking to report someone",
-)
 def test_asking_to_state_a_number_is_not_an_action() -> None:
     assert read_register("Kunt u het aantal woninginbraken aangeven?").refusal is None
 
