@@ -16,6 +16,7 @@ from service.answer.result import PartAnswer, StatedFigure
 from service.core.numbers import extract_numbers
 from service.core.text import fold, words
 from service.lexicon import lexicon
+from service.render.compose import renumber
 from service.render.messages import (
     CLAIM_BOTH,
     CLAIM_FALSE,
@@ -37,9 +38,9 @@ def _precision(value: Decimal) -> Decimal:
     return step / 2
 
 
-def _agrees(claimed: Decimal, stated: Decimal) -> bool:
+def _agrees(claimed: Decimal, stated: Decimal, tolerance: Decimal | None = None) -> bool:
     """Equal at the claim's precision, also when one is in thousands of euros."""
-    tolerance = _precision(claimed)
+    tolerance = _precision(claimed) if tolerance is None else tolerance
     return any(
         abs(abs(claimed) - abs(stated) * scale) <= tolerance
         for scale in (Decimal(1), Decimal(1000), Decimal("0.001"))
@@ -48,7 +49,9 @@ def _agrees(claimed: Decimal, stated: Decimal) -> bool:
 
 def _direction_of(figures: Sequence[StatedFigure]) -> str | None:
     """Up or down between the earliest and latest year the figures are about."""
-    dated = sorted((f for f in figures if f.year is not None), key=lambda f: f.year or 0)
+    dated = sorted(
+        (f for f in figures if f.year is not None and not f.derived), key=lambda f: f.year or 0
+    )
     if len(dated) < 2 or dated[0].year == dated[-1].year:
         return None
     first, last = dated[0].value, dated[-1].value
@@ -107,6 +110,11 @@ def check(part: Part, answers: Sequence[PartAnswer], language: Language) -> Part
         mixed = bool(agreeing and any(a.route == "table" for a in other))
         if mixed:
             evidence = next(a for a in other if a.route == "table")
+        also = [a for a in other if len([f for f in a.figures if not f.derived]) == 1]
+        if agreeing and not mixed and also:
+            # The report gives another figure for it elsewhere: show that place too.
+            opening = f"{say(CLAIM_TRUE, language)} {evidence.body}"
+            return _merge(evidence, also[0], f"{opening} {say(CLAIM_REPORT_SAYS, language)}")
     if claim.direction is not None and verdict is not False:
         shown = _direction_of(figures) or next(
             (d for a in found if (d := _direction_in_quotes(a))), None
@@ -122,13 +130,12 @@ def check(part: Part, answers: Sequence[PartAnswer], language: Language) -> Part
             lead = CLAIM_BOTH
     body = f"{say(lead, language)} {evidence.body}"
     if len(found) > 1 and not verdict and lead is not CLAIM_BOTH:
-        other = found[1]
-        lead_out = other.body.split(":", 1)[1].strip() if ":" in other.body[:60] else other.body
-        other = PartAnswer(
-            other.route, lead_out, other.citations, other.figures, True, other.documents
+        second = found[1]
+        said = second.body.split(":", 1)[1].strip() if ":" in second.body[:60] else second.body
+        second = PartAnswer(
+            second.route, said, second.citations, second.figures, True, second.documents
         )
-        body += f" {say(CLAIM_REPORT_SAYS, language)} {other.body}"
-        return _merge(evidence, other, body)
+        return _merge(evidence, second, f"{body} {say(CLAIM_REPORT_SAYS, language)}")
     return PartAnswer(
         evidence.route,
         body,
@@ -138,29 +145,34 @@ def check(part: Part, answers: Sequence[PartAnswer], language: Language) -> Part
     )
 
 
+def _with_tolerances(claim: Claim) -> list[tuple[Decimal, Decimal | None]]:
+    """Each claimed figure with its written precision (None: judge from the value)."""
+    if len(claim.tolerances) == len(claim.figures):
+        return list(zip(claim.figures, claim.tolerances, strict=True))
+    return [(f, None) for f in claim.figures]
+
+
 def _holds(claim: Claim, answer: PartAnswer) -> bool:
     """Whether an answer states every figure the claim states."""
-    return all(any(_agrees(c, f.value) for f in answer.figures) for c in claim.figures)
+    return all(
+        any(_agrees(c, f.value, t) for f in answer.figures) for c, t in _with_tolerances(claim)
+    )
 
 
 def _quoted_text_agrees(claim: Claim, answer: PartAnswer) -> bool:
     """Whether a sentence (not a table row) the answer cites states the claimed figure."""
     texts = [c.quote for c in answer.citations if c.table_row is None]
     stated = [v for quote in texts for v in extract_numbers(quote)]
-    return all(any(_agrees(c, v) for v in stated) for c in claim.figures)
+    return all(any(_agrees(c, v, t) for v in stated) for c, t in _with_tolerances(claim))
 
 
-def _merge(first: PartAnswer, second: PartAnswer, body: str) -> PartAnswer:
-    """Both answers' citations under one body, the second's markers renumbered."""
-    offset = len(first.citations)
-    renumbered = [c.model_copy(update={"id": c.id + offset}) for c in second.citations]
-    second_body = second.body
-    for c in reversed(second.citations):
-        second_body = second_body.replace(f"[{c.id}]", f"[{c.id + offset}]")
-    body = body.replace(second.body, second_body)
+def _merge(first: PartAnswer, second: PartAnswer, lead: str) -> PartAnswer:
+    """`lead` (which ends with the first answer's body) followed by the second answer, its
+    citations numbered on."""
+    second_body, renumbered = renumber(second, len(first.citations))
     return PartAnswer(
         first.route,
-        body,
+        f"{lead} {second_body}",
         [*first.citations, *renumbered],
         figures=[*first.figures, *second.figures],
         documents=tuple(dict.fromkeys((*first.documents, *second.documents))),

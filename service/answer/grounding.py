@@ -7,6 +7,7 @@ in the answer ("4 + 24 + 3 = 31") whose operands are grounded themselves.
 
 from __future__ import annotations
 
+import ast
 import logging
 import re
 from collections.abc import Iterable, Sequence
@@ -31,7 +32,10 @@ def _close(value: Decimal, allowed: Iterable[Decimal]) -> bool:
     return any(
         abs(abs(value) - abs(a) * scale) <= _TOLERANCE * scale
         or (
-            whole and scale == 1 and a != a.to_integral_value() and abs(abs(value) - abs(a)) < 1 / 2
+            whole
+            and scale == 1
+            and a != a.to_integral_value()
+            and abs(abs(value) - abs(a)) <= Decimal("0.5")
         )
         for a in allowed
         if a != 0 or value == 0
@@ -54,22 +58,74 @@ def ungrounded_numbers(
         allowed.update(extract_numbers(citation.title))
         if citation.table_row:
             allowed.update(extract_numbers(citation.table_row))
-    allowed.update(Decimal(c.id) for c in citations)
+    markers = {Decimal(c.id) for c in citations}  # "[2]" is a marker, never a figure
     # The asker's own numbers (a year, "doelstelling 5.3", a claimed figure) are theirs.
     allowed.update(extract_numbers(asked))
-    allowed.update(Decimal(n) for n in range(1, 10))  # part numbers of a multi-part answer
+    answer = _PART_NUMBER.sub("", answer)  # "1. …", "2. …" number the parts of an answer
     # Results of shown calculations count once their operands are grounded.
     changed = True
     while changed:
         changed = False
         for match in _CALCULATION.finditer(answer):
-            operands = extract_numbers(match.group(1))
+            expression = re.split(r"[:;]", match.group(1))[-1]  # "2023: 452 − 371 = 81"
+            operands = extract_numbers(expression)
             result = extract_numbers(match.group(3))
-            grounded = result and operands and all(_close(o, allowed) for o in operands)
+            grounded = (
+                result
+                and operands
+                and all(_close(o, allowed) for o in operands)
+                and _computes(expression, result[0], "%" in match.group(3))
+            )
             if grounded and result[0] not in allowed:
                 allowed.add(result[0])
                 changed = True
-    return [n for n in extract_numbers(answer) if not _close(n, allowed) and not _is_year(n)]
+    return [
+        n
+        for n in extract_numbers(answer)
+        if not _close(n, allowed) and not _is_year(n) and n not in markers
+    ]
+
+
+_PART_NUMBER = re.compile(r"(?m)^\d{1,2}\.\s")
+_ARITHMETIC = re.compile(r"^[\d.+\-*/() ]+$")
+
+
+def _computes(expression: str, result: Decimal, percent: bool) -> bool:
+    """Whether a shown calculation is right: its expression, evaluated, gives its result
+    (a "/" with a "%" result is a percentage), at the result's own precision."""
+    text = expression.strip(" :;,.").replace("−", "-").replace("–", "-").replace("×", "*")
+    text = re.sub(r"[€%;]|\b[a-zA-Z]+\b", " ", text)
+    text = re.sub(r"\d+(?:[.,]\d+)*", lambda m: str(extract_numbers(m.group())[0]), text)
+    if not text.strip() or not _ARITHMETIC.match(text):
+        return False
+    try:
+        value = _evaluate(ast.parse(text.strip(), mode="eval").body)
+    except (ArithmeticError, SyntaxError, ValueError):
+        return False
+    if percent and "/" in text:
+        value *= 100
+    exponent = result.as_tuple().exponent
+    step = Decimal(1).scaleb(exponent) if isinstance(exponent, int) else Decimal(1)
+    return abs(abs(value) - abs(result)) <= step / 2 + Decimal("1e-9")
+
+
+_OPERATORS = {
+    ast.Add: lambda a, b: a + b,
+    ast.Sub: lambda a, b: a - b,
+    ast.Mult: lambda a, b: a * b,
+    ast.Div: lambda a, b: a / b,
+}
+
+
+def _evaluate(node: ast.expr) -> Decimal:
+    """The value of an arithmetic expression of numbers, + − × / and brackets only."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
+        return Decimal(str(node.value))
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        return -_evaluate(node.operand)
+    if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
+        return _OPERATORS[type(node.op)](_evaluate(node.left), _evaluate(node.right))
+    raise ValueError("not plain arithmetic")
 
 
 def _is_year(value: Decimal) -> bool:

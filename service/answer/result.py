@@ -20,6 +20,7 @@ class StatedFigure:
     year: int | None = None
     label: str = ""
     percent: bool = False
+    derived: bool = False  # worked out (a sum, difference, share), not printed
 
 
 @dataclass

@@ -426,9 +426,7 @@ def _named_groups(concepts: Sequence[tuple[Concept, float]], view: TableView) ->
     labels = {r.group for r in view.table.rows if r.group}
     if len(labels) < 2:
         return []
-    named = {
-        g for g in labels if any(strength(c, view.terms(g)) >= STRONG for c, _ in concepts)
-    }
+    named = {g for g in labels if any(strength(c, view.terms(g)) >= STRONG for c, _ in concepts)}
     if not named or named == labels:
         return []
     return [i for i, r in enumerate(view.table.rows) if r.group in named]

@@ -294,7 +294,9 @@ class Reading:
                     n=",".join(str(self.mark(p.row)) for p in picks),
                 )
             )
-            self.figures.append(StatedFigure(total, self.table.unit, picks[0].year, "samen"))
+            self.figures.append(
+                StatedFigure(total, self.table.unit, picks[0].year, "samen", derived=True)
+            )
         return lines
 
     def rank(self, rows: Sequence[int], columns: Sequence[int]) -> list[str]:
@@ -376,13 +378,15 @@ class Reading:
         high, low = (va, vb) if va >= vb else (vb, va)
         difference = high - low
         calculation = f"{format_number(high)} − {format_number(low)} = {format_number(difference)}"
-        self.figures.append(StatedFigure(difference, self.table.unit, None, "verschil"))
+        self.figures.append(
+            StatedFigure(difference, self.table.unit, None, "verschil", derived=True)
+        )
         if self.part.operation == "change" and a.year and b.year and vb != 0:
             change = percentage(abs(va - vb), abs(vb)).quantize(Decimal("0.1"))
             shown = text.show_value(self.table, change, percent=True)
             direction = "+" if va > vb else "−"
             percent = f"{format_number(difference)} / {format_number(abs(vb))} = {direction}{shown}"
-            self.figures.append(StatedFigure(change, "%", a.year, "verandering"))
+            self.figures.append(StatedFigure(change, "%", a.year, "verandering", derived=True))
             lines.append(
                 text.say(
                     "change",
@@ -450,7 +454,7 @@ class Reading:
         if len(parts) > 1:
             calculation = f"{part_text}; {calculation}"
         self.figures.append(
-            StatedFigure(share.quantize(Decimal("0.1")), "%", whole.year, "aandeel")
+            StatedFigure(share.quantize(Decimal("0.1")), "%", whole.year, "aandeel", derived=True)
         )
         lines.append(text.say("share", self.language, calculation=calculation))
         return lines
@@ -464,7 +468,7 @@ class Reading:
         marks = ",".join(str(self.mark(p.row)) for p in picks)
         added = _sum_text([p.value for p in picks], total)
         calculation = f"{added}; {format_number(total)} / {len(picks)} = {format_number(mean)}"
-        self.figures.append(StatedFigure(mean, self.table.unit, None, "gemiddelde"))
+        self.figures.append(StatedFigure(mean, self.table.unit, None, "gemiddelde", derived=True))
         return [text.say("average", self.language, calculation=calculation) + f" [{marks}]"]
 
     def target(self, rows: Sequence[int], columns: Sequence[int]) -> list[str]:

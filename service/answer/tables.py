@@ -134,7 +134,7 @@ class TableAnswerer:
                 f"{format_number(difference)}",
             )
         )
-        figures = [a, b, StatedFigure(difference, a.unit, a.year, "verschil")]
+        figures = [a, b, StatedFigure(difference, a.unit, a.year, "verschil", derived=True)]
         documents = tuple(dict.fromkeys(r.table.document for r in readings))
         return PartAnswer(
             "table", " ".join(lines), self._citations(spans), figures, True, documents

@@ -16,14 +16,17 @@ from service.render.messages import PART_HEADING, say
 from service.understand.frame import Frame
 from service.web.schemas import AskResponse, Citation, PartSummary, Route
 
-_MARKER = re.compile(r"\[(\d+)\]")
+_MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 
 
 def renumber(answer: PartAnswer, offset: int) -> tuple[str, list[Citation]]:
     """The body and citations of one part with every marker shifted by `offset`."""
     if offset == 0:
         return answer.body, list(answer.citations)
-    body = _MARKER.sub(lambda m: f"[{int(m.group(1)) + offset}]", answer.body)
+    body = _MARKER.sub(
+        lambda m: "[" + ",".join(str(int(n) + offset) for n in m.group(1).split(",")) + "]",
+        answer.body,
+    )
     citations = [c.model_copy(update={"id": c.id + offset}) for c in answer.citations]
     return body, citations
 

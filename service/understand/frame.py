@@ -66,6 +66,7 @@ class Claim:
     figures: tuple[Decimal, ...] = ()
     direction: Direction | None = None
     topic: str = ""  # the statement without its figures: what to look up
+    tolerances: tuple[Decimal, ...] = ()  # half a unit of each figure's last written digit
 
     @property
     def probe(self) -> str:

@@ -415,16 +415,43 @@ def _claim(statement: str) -> Claim:
     statement without its figures: what to look up to check it."""
     blanked = _NOT_A_FIGURE.sub(lambda m: "#" * len(m.group()), YEAR.sub("####", statement))
     figures: list[Decimal] = []
+    tolerances: list[Decimal] = []
     topic = list(statement)
     for match in _FIGURE.finditer(blanked):
-        figures.extend(extract_numbers(statement[match.start() : match.end()]))
+        written = statement[match.start() : match.end()]
+        for value in extract_numbers(written):
+            figures.append(value)
+            tolerances.append(_tolerance(written))
         topic[match.start() : match.end()] = " " * (match.end() - match.start())
     directions = {m.value for m in lexicon().directions.find(fold_aligned(statement))}
     direction: Direction | None = None
     if len(directions) == 1:
         direction = "up" if "up" in directions else "down"
     cleaned = re.sub(r"\s+", " ", "".join(topic)).strip()
-    return Claim(statement=statement, figures=tuple(figures), direction=direction, topic=cleaned)
+    return Claim(
+        statement=statement,
+        figures=tuple(figures),
+        direction=direction,
+        topic=cleaned,
+        tolerances=tuple(tolerances),
+    )
+
+
+_SCALE = {"mln": 6, "miljoen": 6, "million": 6, "miljard": 9, "billion": 9, "duizend": 3}
+
+
+def _tolerance(written: str) -> Decimal:
+    """Half a unit of the last digit a figure is written with: "700" ± 0,5 (a count is
+    exact), "17,4 miljoen" ± 50.000, "3.877" ± 0,5."""
+    digits = re.search(r"\d+(?:[.,]\d+)*", written)
+    decimals = 0
+    if digits:
+        body = digits.group()
+        tail = re.search(r"[.,](\d+)$", body)
+        if tail and not (tail.group(0)[0] == "." and len(tail.group(1)) == 3):
+            decimals = len(tail.group(1))
+    scale = next((e for w, e in _SCALE.items() if w in written.lower()), 0)
+    return Decimal(1).scaleb(scale - decimals) / 2
 
 
 def read_scope(question: str, corpus: CorpusFacts) -> Scope:

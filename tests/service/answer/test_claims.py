@@ -84,11 +84,6 @@ def test_a_false_figure_is_denied_with_the_reports_figure(leiden: Tables) -> Non
     assert verdict.answered
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_precision() normalises the claimed figure, so '700' counts as 7 × 10² with a "
-    "tolerance of ± 50 and agrees with the report's 742: a wrong round number is confirmed",
-)
 def test_a_round_claimed_number_is_not_read_as_an_estimate(leiden: Tables) -> None:
     verdict = check(leiden, "Klopt het dat er in 2024 700 meldingen van verkeersoverlast waren?")
     assert verdict.body.startswith("Nee")
@@ -122,11 +117,6 @@ def test_a_direction_is_checked_against_two_years(leiden: Tables, question: str,
     assert "515 − 438 = 77" in verdict.body
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_direction_of() sorts every dated figure by year, and the change percentage "
-    "(7,5%, dated 2024) ends up last: 690 → 742 is read as going down to 7,5",
-)
 @pytest.mark.parametrize(
     ("question", "lead"),
     [
@@ -182,11 +172,6 @@ def test_a_claim_neither_figure_agrees_with_shows_both_numbered_on() -> None:
     assert verdict.body.endswith("bijgekomen. [2]")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="check() shows the second answer only when the verdict is 'Nee'; when the claim "
-    "agrees with one of two different figures the report gives, the other (12) is left out",
-)
 def test_a_claim_agreeing_with_one_of_two_report_figures_shows_the_other() -> None:
     part = read_part("in 2024 14 nieuwe camera's zijn geplaatst?", claim=True)
     verdict = claims.check(part, [answer(TEXT_SAYS_12, 12), answer(TABLE_SAYS_14, 14)], "nl")

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from service.answer.result import PartAnswer, make_citation
 from service.render.compose import combine, respond, route_of
 from service.understand.parse import understand
@@ -81,11 +79,6 @@ def test_citations_are_renumbered_over_the_whole_answer() -> None:
         assert SOURCE[citation.start : citation.end] == citation.quote
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="renumber()'s marker pattern is r'\\[(\\d+)\\]', so a marker citing two rows at once "
-    "('[1,2]', as the table route writes under a sum) keeps pointing at the first part's quotes",
-)
 def test_a_marker_citing_two_quotes_is_renumbered_too() -> None:
     summed = answer(
         "Dubbeldam: 50 [1]. Krispijn: 26 [2]. Samen: 50 + 26 = 76 [1,2].",
