@@ -74,8 +74,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     unknown = sorted(set(args.systems) - set(SYSTEMS))
     if unknown:
         parser.error(f"unknown system(s): {', '.join(unknown)}")
-    if args.check and "full" not in args.systems:
-        parser.error("--check compares the full system; include it in --systems")
+    if (args.check or args.write_baseline) and "full" not in args.systems:
+        parser.error("--check and --write-baseline compare the full system; include it")
     if args.questions is not None:
         if args.check or args.write_baseline:
             parser.error("--check and --write-baseline belong to the gated sets; drop --questions")
@@ -88,6 +88,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         if unknown:
             parser.error(f"unknown set(s): {', '.join(unknown)}")
         args.sets = {name: SETS[name] for name in names}
+        if args.write_baseline and not set(GATED_SETS) <= set(names):
+            parser.error("a baseline covers every gated set: " + ", ".join(GATED_SETS))
     return args
 
 
@@ -139,7 +141,9 @@ def _run_set(
     year = report_year()
     context_years = (year,) if year else ()
     # Only the main set goes through the comparison systems; the others measure `full`.
-    chosen = systems if name == "main" else {k: v for k, v in systems.items() if k == "full"}
+    chosen = systems
+    if name != "main" and "full" in systems:
+        chosen = {"full": systems["full"]}
     results = {}
     for system_name, system in chosen.items():
         began = time.perf_counter()

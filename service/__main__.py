@@ -32,9 +32,13 @@ def _print_answer(response: AskResponse, out: TextIO) -> None:
         out.write("\nBronnen:\n")
     for c in response.citations:
         quote = " ".join(c.quote.split())
-        out.write(
-            f"[{c.id}] {c.document} — {c.section} (tekens {c.start}–{c.end})\n    “{quote}”\n"
-        )
+        out.write(f"[{c.id}] {c.title or c.document} — {c.section} (tekens {c.start}–{c.end})\n")
+        out.write(f"    “{quote}”\n")
+        if c.table_row:
+            out.write(f"    {c.table_row}\n")
+    if response.frame is not None:
+        out.write("\nBegrepen als (frame):\n")
+        out.write(json.dumps(response.frame, ensure_ascii=False, indent=2) + "\n")
 
 
 def _jsonl(path: str, assistant: Any, out: TextIO) -> int:
@@ -89,7 +93,7 @@ def _ask(args: argparse.Namespace) -> int:
         return 2
     if args.question is not None:
         try:
-            request = AskRequest(question=args.question)
+            request = AskRequest(question=args.question, explain=args.frame)
         except ValidationError as exc:
             print(validation_message(exc.errors()), file=sys.stderr)
             return 2
@@ -140,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     ask.add_argument("question", nargs="?")
     ask.add_argument("--json", action="store_true", help="print het JSON-antwoord van de API")
     ask.add_argument("--jsonl", metavar="BESTAND", help="vragen per regel; '-' is stdin")
+    ask.add_argument("--frame", action="store_true", help="toon ook hoe de vraag is begrepen")
     args = parser.parse_args(argv)
     logs.configure(logging.WARNING)
     return _serve(args) if args.command == "serve" else _ask(args)

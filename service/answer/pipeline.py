@@ -130,7 +130,10 @@ class Assistant:
     def ask(self, request: AskRequest) -> AskResponse:
         """Answer one question; no number leaves without its source (see `grounding`)."""
         frame = self.understand(request)
-        return enforce_grounding(self.compose(frame), self.knowledge.sources, frame.question)
+        response = enforce_grounding(self.compose(frame), self.knowledge.sources, frame.question)
+        if request.explain:
+            response.frame = frame.to_dict(with_text=True)
+        return response
 
     def compose(self, frame: Frame) -> AskResponse:
         """The answer as the routes compose it, before the grounding check."""

@@ -43,8 +43,8 @@ def create_app(
         yield
 
     app = FastAPI(
-        title="Vraagbaak Jaarverslag Zoetermeer",
-        description="Vragen over het jaarverslag Veiligheid 2024, met letterlijke bronnen.",
+        title="Vraagbaak jaarverslagen",
+        description="Vragen over gemeentelijke jaarverslagen, met letterlijke bronnen.",
         version="0.1.0",
         lifespan=lifespan,
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator
 
@@ -28,6 +28,9 @@ class AskRequest(BaseModel):
 
     question: StrictStr = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
     history: list[Turn] = Field(default_factory=list, max_length=MAX_HISTORY_TURNS)
+    explain: bool = Field(
+        default=False, description="Also return how the question was understood (the frame)."
+    )
 
     @field_validator("question")
     @classmethod
@@ -72,3 +75,6 @@ class AskResponse(BaseModel):
     resolved_question: str | None = None
     language: Literal["nl", "en"] = "nl"
     parts: list[PartSummary] = Field(default_factory=list)
+    frame: dict[str, Any] | None = Field(
+        default=None, description="How the question was understood; only with `explain`."
+    )

@@ -49,10 +49,14 @@ def test_runner_writes_summary_report_and_chart(tmp_path, monkeypatch, naive):
     monkeypatch.setattr(runner, "BASELINE_PATH", tmp_path / "baseline" / "summary.json")
     out = tmp_path / "run"
     assert (
-        runner.main(["--systems", "naive", "--limit", "12", "--out", str(out), "--write-baseline"])
+        runner.main(
+            ["--systems", "naive", "--sets", "main,holdout", "--limit", "12", "--out", str(out)]
+        )
         == 0
     )
-    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    run = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert set(run["sets"]) == {"main", "holdout"}
+    summary = json.loads((out / "main" / "summary.json").read_text(encoding="utf-8"))
     block = summary["systems"]["naive"]
     assert summary["questions"] == 12
     assert set(block) >= {
@@ -65,11 +69,23 @@ def test_runner_writes_summary_report_and_chart(tmp_path, monkeypatch, naive):
         "latency_ms",
     }
     assert block["citations"]["verbatim_share"] == 1.0
-    assert (out / "chart.png").stat().st_size > 0
-    assert "## Nauwkeurigheid per categorie" in (out / "report.md").read_text(encoding="utf-8")
-    assert (tmp_path / "baseline" / "summary.json").is_file()
+    assert (out / "main" / "chart.png").stat().st_size > 0
+    assert "## Nauwkeurigheid per categorie" in (out / "main" / "report.md").read_text(
+        encoding="utf-8"
+    )
+    assert (out / "main" / "answers-naive.jsonl").is_file()
+    assert (out / "report.md").is_file()
+    assert not (tmp_path / "baseline" / "summary.json").exists()
 
 
-def test_check_requires_the_full_system():
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--systems", "naive", "--check"],
+        ["--systems", "naive", "--write-baseline"],
+        ["--sets", "main", "--write-baseline"],
+    ],
+)
+def test_check_and_baseline_need_the_full_system_on_every_gated_set(argv):
     with pytest.raises(SystemExit):
-        runner.parse_args(["--systems", "naive", "--check"])
+        runner.parse_args(argv)
