@@ -195,8 +195,12 @@ class Reading:
         return self.spans.index(span) + 1
 
     def mark_span(self, start: int, end: int) -> int:
-        """The citation number of any other span of the table's report (a sentence)."""
-        span = (self.table, start, end, None)
+        """The citation number of any other span of the table's report: one of the table's
+        rows (cited with its readable view) or a sentence."""
+        row = next(
+            (i for i, r in enumerate(self.table.rows) if (r.start, r.end) == (start, end)), None
+        )
+        span = (self.table, start, end, row)
         if span not in self.spans:
             self.spans.append(span)
         return self.spans.index(span) + 1

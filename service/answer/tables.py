@@ -158,13 +158,13 @@ class TableAnswerer:
 
     def _contradictions(self, reading: Reading, language: Language) -> list[str]:
         """Where the report itself gives another figure for a cell the answer states: say
-        so, and cite the other place too (the answer follows the table)."""
+        so, and cite every place the explanation uses (the answer follows the table)."""
         lines = []
         for d in self.discrepancies:
             if d.document != reading.table.document or not set(d.figures) & reading.cells_used:
                 continue
-            marks = [reading.mark_span(s.start, s.end) for s in d.spans if s.role == "tekst"]
-            shown = "".join(f" [{n}]" for n in marks)
+            marks = [reading.mark_span(s.start, s.end) for s in d.spans]
+            shown = "".join(f" [{n}]" for n in dict.fromkeys(marks))
             lines.append(text.say("contradiction", language, detail=d.explanation) + shown)
         return lines
 
