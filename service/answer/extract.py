@@ -233,7 +233,9 @@ class SentenceRanker:
         years: Sequence[str] = (),
     ) -> list[tuple[int, int, SentenceUnit]]:
         """Spans to quote: the best sentence and maybe a second, each with the sentence
-        before it when it leans on that one ("Dit is …"); touching spans are merged."""
+        before it when it leans on that one ("Dit is …") or when that one names the asked
+        year the sentence itself leaves out ("De jaarwisseling 2023-2024 verliep rustig.
+        Er zijn 16 autobranden …"); touching spans are merged."""
         sentences = self.knowledge.sentences
         listed = self._list_after(candidates[0].index)
         if listed:  # "De speerpunten zijn: 1. … 5. …": the list is the answer
@@ -247,6 +249,8 @@ class SentenceRanker:
             start = unit.start
             prev = sentences[index - 1] if index > 0 else None
             leans = _ANAPHORA.match(unit.text) or len(unit.text) < SHORT_SENTENCE
+            if years and not any(y in unit.text for y in years):
+                leans = leans or (prev is not None and any(y in prev.text for y in years))
             if leans and prev and prev.section == unit.section and prev.document == unit.document:
                 start = prev.start
             if units and start <= units[-1][1] and units[-1][2].document == unit.document:

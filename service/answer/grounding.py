@@ -44,13 +44,16 @@ def _close(value: Decimal, allowed: Iterable[Decimal]) -> bool:
 
 
 def ungrounded_numbers(
-    answer: str, citations: Sequence[Citation], asked: str = ""
+    answer: str, citations: Sequence[Citation], asked: str = "", names: Iterable[str] = ()
 ) -> list[Decimal]:
     """The numbers of an answer that no citation or shown calculation accounts for.
 
     A citation accounts for the numbers of its quote, its section, its report's title
-    and (for a table row) its readable view with the table's headers.
+    and (for a table row) its readable view with the table's headers. `names` are the
+    reports' labels: "Programma 5" in a sentence naming a report is a name, not a figure.
     """
+    for name in sorted(names, key=len, reverse=True):
+        answer = answer.replace(name, " ")
     allowed: set[Decimal] = set()
     for citation in citations:
         allowed.update(extract_numbers(citation.quote))
@@ -134,11 +137,12 @@ def _is_year(value: Decimal) -> bool:
 
 
 def enforce_grounding(
-    response: AskResponse, sources: dict[str, str], asked: str = ""
+    response: AskResponse, sources: dict[str, str], asked: str = "", names: Iterable[str] = ()
 ) -> AskResponse:
     """Check quotes are verbatim and numbers grounded; fall back to the bare quotes if not.
 
-    `asked` is the question: numbers the asker wrote are not claims of the answer.
+    `asked` is the question: numbers the asker wrote are not claims of the answer; `names`
+    are the reports' labels, whose numbers name a report.
     """
     for citation in response.citations:
         verbatim = sources.get(citation.document, "")[citation.start : citation.end]
@@ -146,7 +150,7 @@ def enforce_grounding(
             raise AssertionError(f"citation {citation.id} is not verbatim source text")
     if response.route == "refusal" and not response.citations:
         return response  # says what is missing; its numbers are the reports' own names and years
-    loose = ungrounded_numbers(response.answer, response.citations, asked)
+    loose = ungrounded_numbers(response.answer, response.citations, asked, names)
     if not loose:
         return response
     log.warning(

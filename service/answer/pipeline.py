@@ -130,7 +130,10 @@ class Assistant:
     def ask(self, request: AskRequest) -> AskResponse:
         """Answer one question; no number leaves without its source (see `grounding`)."""
         frame = self.understand(request)
-        response = enforce_grounding(self.compose(frame), self.knowledge.sources, frame.question)
+        names = [self.corpus.label(d) for d in self.corpus.documents]
+        response = enforce_grounding(
+            self.compose(frame), self.knowledge.sources, frame.question, names
+        )
         if request.explain:
             response.frame = frame.to_dict(with_text=True)
         return response

@@ -132,6 +132,7 @@ class Asked:
     wants_total: bool
     group: Concept | None = None  # "welke wijk": what the answer names, not what it is about
     words: dict[int, str] = field(default_factory=dict)  # id(concept) -> the words asked
+    places: list[Concept] = field(default_factory=list)  # the municipality the part names
 
     def word(self, concept: Concept) -> str:
         """A concept as the asker wrote it."""
@@ -162,6 +163,7 @@ def asked_concepts(
     narrowed = vocabulary.narrowed(part.asked)
     own_words |= narrowed
     own = []
+    places: list[Concept] = []
     group = None
     written = {fold(w): w for w in re.findall(r"[\w'-]+", part.asked)}
     names: dict[int, str] = {}
@@ -180,6 +182,7 @@ def asked_concepts(
         known = vocabulary.is_known(concept)
         if phrase in place_words:
             own.append((concept, PLACE))
+            places.append(concept)
         elif phrase in narrowed:
             own.append((concept, 1.0))
         elif vocabulary.is_verb_form(phrase) or (
@@ -200,7 +203,7 @@ def asked_concepts(
     if part.kind == "reason":
         own = [(c, CARRIED * w) for c, w in own]
     total_words = {m.value for m in lexicon().table_roles.find(fold(part.asked))}
-    return Asked(own, carried, "total" in total_words, group, names)
+    return Asked(own, carried, "total" in total_words, group, names, places)
 
 
 @dataclass(frozen=True)
@@ -242,8 +245,14 @@ def _share(concepts: Sequence[tuple[Concept, float]], view: TableView) -> float 
 
 
 def coverage(asked: Asked, view: TableView) -> float:
-    """The share of the part's weight the table explains (carried words weigh less)."""
-    return _share([(c, w) for c, w, _ in asked.all], view) or 0.0
+    """The share of the part's weight the table explains (carried words weigh less). A
+    named municipality counts only where the table names it: never missing, a bonus."""
+    unnamed = {id(c) for c in asked.places if _explained(c, view) < STRONG}
+    return _share([(c, w) for c, w, _ in asked.all if id(c) not in unnamed], view) or 0.0
+
+
+def _places_named(asked: Asked, view: TableView) -> int:
+    return sum(1 for c in asked.places if _explained(c, view) >= STRONG)
 
 
 def _is_code(term: str) -> bool:
@@ -373,8 +382,10 @@ def match(
     """The table that best answers the part, with what the part names in it; None when no
     table explains enough of the part."""
     asked = replace_carried(asked, views)
+    # Equal coverage: a table whose title names the asked municipality fits best.
     scored = sorted(
-        ((coverage(asked, v), i) for i, v in enumerate(views)), key=lambda s: (-s[0], s[1])
+        ((coverage(asked, v), i) for i, v in enumerate(views)),
+        key=lambda s: (-s[0], -_places_named(asked, views[s[1]]), s[1]),
     )
     if not scored or scored[0][0] < minimum:
         return None

@@ -116,7 +116,8 @@ def test_every_answer_of_the_eval_set_is_grounded_before_the_safety_net(
             assert assistant.source(c.document)[c.start : c.end] == c.quote, q.id
         if response.route == "refusal" and not response.citations:
             continue  # a refusal names what is missing, not a figure
-        numbers = ungrounded_numbers(response.answer, response.citations, q.question)
+        names = [assistant.corpus.label(d) for d in assistant.corpus.documents]
+        numbers = ungrounded_numbers(response.answer, response.citations, q.question, names)
         if numbers:
             loose[q.id] = (response.answer, numbers)
     assert loose == {}

@@ -3,6 +3,8 @@ the answer falls back to the bare quotes."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from service.answer.grounding import enforce_grounding, ungrounded_numbers
@@ -152,3 +154,14 @@ def test_table_answers_pass_the_grounding_check(report: Report, question: str) -
     found = tables.answered(question)
     response = respond(found.body, found.citations)
     assert enforce_grounding(response, tables.sources, question).answer == found.body
+
+
+def test_a_report_named_in_the_answer_is_a_name_not_a_figure() -> None:
+    label = "Jaarstukken 2024 — Programma 7 Wonen (Heerlen)"
+    answer = f"Dit staat niet in {label}, maar wel hier: Geluidsoverlast 310 [1]."
+    assert ungrounded_numbers(answer, [GELUID]) == [Decimal("7")]
+    assert ungrounded_numbers(answer, [GELUID], names=[label]) == []
+    # Only the whole label is a name: the same number elsewhere is still a figure.
+    assert ungrounded_numbers(answer + " Er waren 7 klachten.", [GELUID], names=[label]) == [
+        Decimal("7")
+    ]
