@@ -163,7 +163,7 @@ def asked_concepts(
     narrowed = vocabulary.narrowed(part.asked)
     own_words |= narrowed
     own = []
-    places: list[Concept] = []
+    named_places: list[Concept] = []
     group = None
     written = {fold(w): w for w in re.findall(r"[\w'-]+", part.asked)}
     names: dict[int, str] = {}
@@ -182,7 +182,7 @@ def asked_concepts(
         known = vocabulary.is_known(concept)
         if phrase in place_words:
             own.append((concept, PLACE))
-            places.append(concept)
+            named_places.append(concept)
         elif phrase in narrowed:
             own.append((concept, 1.0))
         elif vocabulary.is_verb_form(phrase) or (
@@ -203,7 +203,7 @@ def asked_concepts(
     if part.kind == "reason":
         own = [(c, CARRIED * w) for c, w in own]
     total_words = {m.value for m in lexicon().table_roles.find(fold(part.asked))}
-    return Asked(own, carried, "total" in total_words, group, names, places)
+    return Asked(own, carried, "total" in total_words, group, names, named_places)
 
 
 @dataclass(frozen=True)
