@@ -166,7 +166,7 @@ class Assistant:
         if by_year:
             return self._per_year(frame, part, by_year)
         selection = self.corpus.select(scope, part)
-        places = scope.municipalities
+        places = scope.names
         answer = None
         if selection.missing_year is None:
             answer = self.route(part, Where(selection.documents, language, places=places))
@@ -198,14 +198,15 @@ class Assistant:
     def _years_across_reports(self, frame: Frame, part: Part) -> list[int]:
         """The years of a part that different reports answer ("in 2024 en 2025", "sinds
         2023"), or [] when one report answers them all (its table has both years)."""
-        years = list(part.years)
+        years = self.corpus.years(frame.scope, part)
         if part.since and len(years) == 1:
             newest = max((d.year for d in self.corpus.documents.values()), default=years[0])
             years = list(range(years[0], newest + 1))
         if len(years) < 2 or part.operation not in ("value", "change", "diff", "list", "sum"):
             return []
         chosen = {
-            self.corpus.select(frame.scope, replace(part, years=(y,))).documents for y in years
+            self.corpus.select(frame.scope, replace(part, years=(y,), relative_years=())).documents
+            for y in years
         }
         return years if len(chosen) > 1 else []
 
@@ -213,11 +214,13 @@ class Assistant:
         """One figure per year, each from that year's own report, and the change."""
         language = frame.language
         answers = []
+        tried: list[str] = []
         for year in years:
-            single = replace(part, years=(year,), since=False, operation="value")
+            single = replace(part, years=(year,), relative_years=(), since=False, operation="value")
             selection = self.corpus.select(frame.scope, single)
+            tried += [d for d in selection.documents if d not in tried]
             found = self.route(
-                single, Where(selection.documents, language, places=frame.scope.municipalities)
+                single, Where(selection.documents, language, places=frame.scope.names)
             )
             if found is not None and found.answered:
                 label = say(
@@ -229,7 +232,7 @@ class Assistant:
                 found.body = f"{label} {found.body}"
                 answers.append((year, found))
         if not answers:
-            return refusals.not_covered((), self.corpus, self.topics, language)
+            return refusals.not_covered(tried, self.corpus, self.topics, language)
         combined = combine([a for _, a in answers])
         figures = [(y, a.figures[0]) for y, a in answers if len(a.figures) == 1]
         if len(figures) >= 2 and len(figures) == len(answers):
@@ -314,7 +317,8 @@ class Assistant:
 @dataclass(frozen=True)
 class Where:
     """Where a part is answered from: the reports, the asker's language, places named
-    that no report covers, whether a clearer match is needed, municipalities in scope."""
+    that no report covers, whether a clearer match is needed, and the words that chose
+    the reports (`Scope.names`)."""
 
     documents: Sequence[str]
     language: Language

@@ -108,9 +108,8 @@ class Corpus:
         info = self.documents.get(doc_id)
         return info.label if info else doc_id
 
-    def select(self, scope: Scope, part: Part) -> Selection:
-        """The reports a part should be answered from (see the module docstring)."""
-        named = bool(scope.municipalities or scope.programmes or part.years)
+    def _pool(self, scope: Scope) -> list[DocumentInfo]:
+        """The reports of the named (else the default) municipality and programme."""
         municipalities = scope.municipalities or ((self.default,) if self.default else ())
         everywhere = list(self.documents.values())
         pool = [d for d in everywhere if d.municipality in municipalities]
@@ -119,10 +118,27 @@ class Corpus:
             base = pool if scope.municipalities else everywhere
             chosen = [d for d in base if _names_programme(d, scope)]
             pool = chosen or pool
+        return pool
+
+    def years(self, scope: Scope, part: Part) -> list[int]:
+        """The years a part asks about: named, or counted from the newest report in scope
+        ("het jaar ervoor")."""
+        if part.years or not part.relative_years:
+            return list(part.years)
+        pool = self._pool(scope)
+        if not pool:
+            return []
+        newest = max(d.year for d in pool)
+        return [newest + r for r in part.relative_years]
+
+    def select(self, scope: Scope, part: Part) -> Selection:
+        """The reports a part should be answered from (see the module docstring)."""
+        named = bool(scope.municipalities or scope.programmes or part.years)
+        pool = self._pool(scope)
         if not pool:
             return Selection((), named=named)
         newest = max(d.year for d in pool)
-        years = list(part.years) or [newest + r for r in part.relative_years]
+        years = self.years(scope, part)
         if not years:
             docs = [d.id for d in sorted(pool, key=lambda d: (-d.year, d.id)) if d.year == newest]
             return Selection(tuple(docs), year=None, named=named)

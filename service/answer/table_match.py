@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from ingest.tables.model import Column, Row, Table
 from service.core.text import fold, words
 from service.lexicon import lexicon
-from service.lexicon.vocabulary import Vocabulary, could_be_noun
+from service.lexicon.vocabulary import GENERIC_HEADS, Vocabulary, could_be_noun
 from service.understand.frame import Part
 
 Concept = dict[str, float]
@@ -29,9 +29,10 @@ CARRIED = 0.5  # words a follow-up carried count half
 CLIPPED = 0.85  # a compound holding a one-word label names it
 SECTION = 0.5  # the heading a table stands under says less than its own title
 UNKNOWN = 0.3  # weight of a question word no report uses
-PLACE = 0.2  # weight of the municipality a part names
+PLACE = 0.2  # least weight of a municipality or programme the part names
 GROUP = 0.2  # weight of the noun of "welke wijk …": the answer's kind, not its topic
 SUBJECT = 0.6  # a word this rare that another table's title holds is the part's subject
+MEASURED = 0.3  # a table must hold at least part of what "hoeveel …" counts
 
 
 def _role(text: str) -> str | None:
@@ -132,7 +133,11 @@ class Asked:
     wants_total: bool
     group: Concept | None = None  # "welke wijk": what the answer names, not what it is about
     words: dict[int, str] = field(default_factory=dict)  # id(concept) -> the words asked
-    places: list[Concept] = field(default_factory=list)  # the municipality the part names
+    # The municipality or programme the part names, with the weight it has where a table
+    # names it.
+    places: list[tuple[Concept, float]] = field(default_factory=list)
+    # What "hoeveel …" counts ("camera's"): a table that does not hold it does not answer.
+    measure: Concept | None = None
 
     def word(self, concept: Concept) -> str:
         """A concept as the asker wrote it."""
@@ -155,18 +160,22 @@ def asked_concepts(
     places: Sequence[str] = (),
     language: str = "nl",
 ) -> Asked:
-    """The concepts a part asks about, with how much each says. A municipality the part
-    names (`places`) chooses the report: it weighs little and is never missing from a
-    table, though a title that names it ("veiligheid in <stad>") still fits best."""
+    """The concepts a part asks about, with how much each says. A municipality or
+    programme the part names (`places`, see `Scope.names`) chooses the report: it weighs
+    little and is never missing from a table, but counts in full for a table that names
+    it ("veiligheid in <stad>", "Totaal programma"; see `coverage`)."""
     place_words = {w for place in places for w in fold(place).split()}
     own_words = set(part.terms)
     narrowed = vocabulary.narrowed(part.asked)
     own_words |= narrowed
     own = []
-    named_places: list[Concept] = []
+    named_places: list[tuple[Concept, float]] = []
     group = None
     written = {fold(w): w for w in re.findall(r"[\w'-]+", part.asked)}
     names: dict[int, str] = {}
+    asking = lexicon().question_words.first(fold(part.asked))
+    counted_from = asking.end if asking is not None and asking.value == "amount" else None
+    measure: Concept | None = None
     for phrase, concept in vocabulary.concept_spans(part.asked):
         if not concept or not (set(phrase.split()) & own_words or " " in phrase):
             continue
@@ -182,7 +191,7 @@ def asked_concepts(
         known = vocabulary.is_known(concept)
         if phrase in place_words:
             own.append((concept, PLACE))
-            named_places.append(concept)
+            named_places.append((concept, max(weight(concept), PLACE)))
         elif phrase in narrowed:
             own.append((concept, 1.0))
         elif vocabulary.is_verb_form(phrase) or (
@@ -193,6 +202,15 @@ def asked_concepts(
             own.append((concept, 1.0))
         else:
             own.append((concept, max(weight(concept), 0.05)))
+        if (
+            measure is None
+            and counted_from is not None
+            and own[-1][0] is concept
+            and own[-1][1] > UNKNOWN
+            and phrase not in GENERIC_HEADS  # "zaken", "gevallen": the counted thing is unsaid
+            and _unquoted(fold(part.asked)).find(_unquoted(phrase), counted_from) >= 0
+        ):
+            measure = concept
     # A "why" follow-up is about the earlier figure: its carried words count in full.
     factor = 1.0 if part.kind == "reason" else CARRIED
     carried = [
@@ -203,7 +221,7 @@ def asked_concepts(
     if part.kind == "reason":
         own = [(c, CARRIED * w) for c, w in own]
     total_words = {m.value for m in lexicon().table_roles.find(fold(part.asked))}
-    return Asked(own, carried, "total" in total_words, group, names, named_places)
+    return Asked(own, carried, "total" in total_words, group, names, named_places, measure)
 
 
 @dataclass(frozen=True)
@@ -247,12 +265,19 @@ def _share(concepts: Sequence[tuple[Concept, float]], view: TableView) -> float 
 def coverage(asked: Asked, view: TableView) -> float:
     """The share of the part's weight the table explains (carried words weigh less). A
     named municipality counts only where the table names it: never missing, a bonus."""
-    unnamed = {id(c) for c in asked.places if _explained(c, view) < STRONG}
-    return _share([(c, w) for c, w, _ in asked.all if id(c) not in unnamed], view) or 0.0
+    named = {id(c): w for c, w in asked.places if _explained(c, view) >= STRONG}
+    unnamed = {id(c) for c, _ in asked.places} - set(named)
+    concepts = [(c, named.get(id(c), w)) for c, w, _ in asked.all if id(c) not in unnamed]
+    return _share(concepts, view) or 0.0
+
+
+def _unquoted(text: str) -> str:
+    """Without apostrophes, as the vocabulary joins words ("camera's": "cameras")."""
+    return re.sub(r"['’]", "", text)
 
 
 def _places_named(asked: Asked, view: TableView) -> int:
-    return sum(1 for c in asked.places if _explained(c, view) >= STRONG)
+    return sum(1 for c, _ in asked.places if _explained(c, view) >= STRONG)
 
 
 def _is_code(term: str) -> bool:
@@ -404,6 +429,8 @@ def match(
         view, best = subject, coverage(asked, subject)
         if lacking:
             return TableMatch(view, best, (), (), frozenset(), lacking)
+    if asked.measure is not None and _explained(asked.measure, view) < MEASURED:
+        return None  # it counts something else: "camera's" asked of a table of meldingen
     rows = _named_rows(asked.own, view) or _named_rows(asked.carried, view)
     groups = _named_groups(asked.own, view)
     if groups:

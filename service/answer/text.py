@@ -22,7 +22,8 @@ from service.answer.result import PartAnswer, StatedFigure, make_citation
 from service.answer.retrieval import HybridRetriever
 from service.answer.scope import Corpus
 from service.core.numbers import extract_numbers
-from service.core.text import fold, squash
+from service.core.text import fold, squash, words
+from service.lexicon import lexicon
 from service.lexicon.vocabulary import rewrite_phrases
 from service.render.messages import (
     ABBREVIATION,
@@ -123,6 +124,8 @@ class TextAnswerer:
             if derived is not None:
                 return derived
         missing = next((y for y in other_years if str(y) not in quoted), None)
+        if missing is not None and _states_change_since(quoted, missing, own_year, part):
+            missing = None  # "is met tien gestegen van 49 naar 59": the year before, implied
         if missing is not None:
             report = self.corpus.label(best.document)
             text = say(REFUSAL_YEAR_NOT_STATED, language, report=report, year=str(missing))
@@ -209,3 +212,11 @@ def _amount_first(
         if close and supported(candidate) and wants.search(sentences[candidate.index].text):
             return [candidate, *(c for c in ranked if c is not candidate)]
     return ranked
+
+
+def _states_change_since(quoted: str, year: int, own_year: int | None, part: Part) -> bool:
+    """Whether a report's sentence answers a change since the year before its own: it
+    states a direction ("gestegen", "afgenomen") and the part asks for that change."""
+    if part.operation not in ("change", "diff") or own_year is None or year != own_year - 1:
+        return False
+    return bool(lexicon().directions.find(" ".join(words(quoted))))

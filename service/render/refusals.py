@@ -97,11 +97,11 @@ def not_covered(
 ) -> PartAnswer:
     """Nothing in the reports in scope answers the part."""
     report = _reports(documents, corpus, language)
-    if in_part:
-        return PartAnswer("refusal", say(PART_NOT_COVERED, language, report=report), answered=False)
-    text = say(
-        REFUSAL_NOT_COVERED, language, report=report, topics=_topics(documents, topics, language)
-    )
+    covered = _topics(documents, topics, language)
+    if in_part or not covered:
+        text = say(PART_NOT_COVERED, language, report=report)
+        return PartAnswer("refusal", text, answered=False, documents=tuple(documents))
+    text = say(REFUSAL_NOT_COVERED, language, report=report, topics=covered)
     return PartAnswer("refusal", text, answered=False, documents=tuple(documents))
 
 

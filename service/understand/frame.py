@@ -88,6 +88,13 @@ class Scope:
     programme_codes: tuple[str, ...] = ()  # "programma 2": the number reports give it
     years: tuple[int, ...] = ()
 
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The words that chose the reports ("Zoetermeer", "Veiligheid", "programma 5"):
+        they say which report, not what in it, so no table or passage lacks them."""
+        codes = tuple(f"programma {code}" for code in self.programme_codes)
+        return (*self.municipalities, *self.programmes, *codes)
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form, for logs and the README."""
         return {

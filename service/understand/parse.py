@@ -194,6 +194,8 @@ def read_part(
     operation = _operation(operations, overview, folded)
     if operation == "sum" and asks not in ("amount", "keywords", "what"):
         operation = "value"  # "werkt samen met": a verb particle, not a sum
+    if asks == "how" and operation in ("change", "diff"):
+        asks = "amount"  # "hoe veranderde het aantal …": the figures and their change
     amount = _amount(folded)
     selection = _threshold(folded, asks)
     threshold = selection[0] if selection else None
@@ -203,6 +205,9 @@ def read_part(
     if top_n is not None:
         operation = "top"
     relative = lexicon().relative_years.find(folded)
+    offsets = tuple(int(m.value) for m in relative)
+    if operation in ("diff", "change") and len(offsets) == 1 and offsets[0] and not _years(text):
+        offsets = tuple(sorted((offsets[0], 0)))  # "dan een jaar eerder": that year and this
     used = [m for m in (question_word, *operations, *relative) if m is not None]
     if selection is not None and operation == "filter":
         used.append(selection[1])
@@ -218,7 +223,7 @@ def read_part(
         amount=amount,
         years=_years(text),
         period=tuple(y for m in _PERIOD.finditer(text) for y in years_in(m.group())),
-        relative_years=tuple(int(m.value) for m in relative),
+        relative_years=offsets,
         terms=terms,
         refers_back=any(t in lexicon().followup["references"] for t in tokens),
         claim=_claim(text) if claim else None,
@@ -487,8 +492,3 @@ def read_scope(question: str, corpus: CorpusFacts) -> Scope:
         programme_codes=codes,
         years=tuple(dict.fromkeys(years_in(question))),
     )
-
-
-def with_years(part: Part, years: tuple[int, ...]) -> Part:
-    """A copy of a part with its relative years resolved to these years."""
-    return replace(part, years=years, relative_years=())

@@ -13,6 +13,7 @@ from service.answer.table_match import (
     TableMatch,
     TableView,
     asked_concepts,
+    coverage,
     match,
     strength,
 )
@@ -125,6 +126,29 @@ def test_the_table_that_explains_the_part_is_chosen(
 
 def test_no_table_when_the_part_is_about_something_else(gouda: Tables) -> None:
     assert match(asked(gouda, "Hoeveel boetes schreven de handhavers uit?"), views(gouda)) is None
+
+
+def test_a_table_that_does_not_hold_what_is_counted_does_not_answer(gouda: Tables) -> None:
+    # The wijk is a row of the overlast table, but that table counts zaken, not cameras.
+    assert match(asked(gouda, "Hoeveel camera's hangen er in Bloemendaal?"), views(gouda)) is None
+    # A generic head ("zaken") leaves the counted thing to the table.
+    assert labels(found(gouda, "Hoeveel zaken had Bloemendaal?")) == ["Bloemendaal"]
+
+
+def test_a_named_municipality_is_never_missing_from_a_table(gouda: Tables) -> None:
+    question = "Wat was het rapportcijfer voor veiligheid in de stad Gouda?"
+    part = gouda.frame(question).parts[0]
+    bare = asked_concepts(part, gouda.vocabulary, lambda _concept: 1.0)
+    placed = asked_concepts(part, gouda.vocabulary, lambda _concept: 1.0, places=["Gouda"])
+    stad = next(v for v in views(gouda) if "in de stad" in v.table.title)
+    assert coverage(placed, stad) == 1.0 > coverage(bare, stad)
+    assert found_with(placed, gouda).view.table.title == stad.table.title
+
+
+def found_with(concepts: Asked, tables: Tables) -> TableMatch:
+    result = match(concepts, views(tables))
+    assert result is not None
+    return result
 
 
 def test_row_and_both_header_levels_are_named(gouda: Tables) -> None:
