@@ -8,8 +8,9 @@ import pytest
 
 from service.answer.definitions import explain, find_abbreviations
 from service.answer.figures import derive_earlier
+from service.answer.text import _states_change_since
 from service.lexicon.vocabulary import Vocabulary, could_be_noun, rewrite_phrases
-from service.understand.parse import CorpusFacts, read_scope, understand
+from service.understand.parse import CorpusFacts, read_part, read_scope, understand
 from service.understand.register import detect_language, read_register
 
 FACTS = CorpusFacts(municipalities=("Zoetermeer",), programmes=("Veiligheid",), years=(2024,))
@@ -111,3 +112,33 @@ def test_which_questions_prefer_sentences_that_name_something_new() -> None:
     assert _names_new(named, question)
     assert not _names_new("In 2024 hebben 6 integrale controledagen plaatsgevonden.", question)
     assert _names_new("Lichte criminaliteit (zoals winkeldiefstal, vandalisme).", "Wat voor …?")
+
+
+@pytest.mark.parametrize(
+    ("question", "quote", "year", "answers"),
+    [
+        (
+            "Met hoeveel is het aantal zaken toegenomen sinds 2022?",
+            "Het aantal steeg van 40 naar 52.",
+            2022,
+            True,
+        ),
+        (
+            "Met hoeveel is het aantal zaken toegenomen sinds 2021?",
+            "Het aantal steeg van 40 naar 52.",
+            2021,
+            False,
+        ),
+        (
+            "Met hoeveel is het aantal zaken toegenomen sinds 2022?",
+            "Er waren 52 zaken.",
+            2022,
+            False,
+        ),
+        ("Hoeveel zaken waren er in 2022?", "Het aantal steeg van 40 naar 52.", 2022, False),
+    ],
+)
+def test_a_stated_change_answers_a_change_since_the_year_before(
+    question: str, quote: str, year: int, answers: bool
+) -> None:
+    assert _states_change_since(quote, year, 2023, read_part(question)) is answers

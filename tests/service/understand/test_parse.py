@@ -28,6 +28,8 @@ CORPUS = CorpusFacts(
         ("Wat betekent BIBOB?", "definition"),
         ("Waar staat BOA voor?", "definition"),
         ("Is het doel gehaald?", "yesno"),
+        ("Hoe veranderde het aantal overlastzaken?", "amount"),
+        ("Hoe gaat de gemeente om met overlast?", "how"),
         ("overlastzaken Krispijn 2023", "keywords"),
         ("How many bicycles were stolen?", "amount"),
         ("Which district had the most cases?", "which"),
@@ -270,3 +272,17 @@ def test_a_part_that_names_its_municipality_searches_without_the_name() -> None:
     part = frame.parts[0]
     assert "Tilburg" not in part.search_text and "inbraken" in part.search_text
     assert "Tilburg" in part.asked  # tables still see it
+
+
+@pytest.mark.parametrize(
+    ("question", "relative"),
+    [
+        ("Hoeveel hoger was de schade dan een jaar eerder?", (-1, 0)),
+        ("Hoeveel fietsendiefstallen waren er het jaar ervoor?", (-1,)),
+        ("Hoeveel hoger was de schade in 2023 dan een jaar eerder?", (-1,)),
+    ],
+)
+def test_a_change_since_a_relative_year_spans_that_year_and_the_reports(
+    question: str, relative: tuple[int, ...]
+) -> None:
+    assert read_part(question).relative_years == relative
