@@ -169,7 +169,7 @@ def _quoted_text_agrees(claim: Claim, answer: PartAnswer) -> bool:
 def _merge(first: PartAnswer, second: PartAnswer, lead: str) -> PartAnswer:
     """`lead` (which ends with the first answer's body) followed by the second answer, its
     citations numbered on."""
-    second_body, renumbered = renumber(second, len(first.citations))
+    second_body, renumbered = renumber(second, first.citations)
     return PartAnswer(
         first.route,
         f"{lead} {second_body}",

@@ -138,6 +138,7 @@ class Asked:
     places: list[tuple[Concept, float]] = field(default_factory=list)
     # What "hoeveel …" counts ("camera's"): a table that does not hold it does not answer.
     measure: Concept | None = None
+    years: tuple[int, ...] = ()  # the years the part names
 
     def word(self, concept: Concept) -> str:
         """A concept as the asker wrote it."""
@@ -221,7 +222,9 @@ def asked_concepts(
     if part.kind == "reason":
         own = [(c, CARRIED * w) for c, w in own]
     total_words = {m.value for m in lexicon().table_roles.find(fold(part.asked))}
-    return Asked(own, carried, "total" in total_words, group, names, named_places, measure)
+    return Asked(
+        own, carried, "total" in total_words, group, names, named_places, measure, part.years
+    )
 
 
 @dataclass(frozen=True)
@@ -276,6 +279,14 @@ def _unquoted(text: str) -> str:
     return re.sub(r"['’]", "", text)
 
 
+def _holds_years(years: Sequence[int], view: TableView) -> bool:
+    """Whether a table has figures for every year asked: a column of that year, or, for a
+    table without year columns, the year of the table itself."""
+    dated = {c.year for c in view.table.columns if c.year is not None}
+    held = dated or {view.table.year}
+    return all(year in held for year in years)
+
+
 def _places_named(asked: Asked, view: TableView) -> int:
     return sum(1 for c, _ in asked.places if _explained(c, view) >= STRONG)
 
@@ -295,9 +306,31 @@ def _label_named(concepts: Sequence[Concept], distinct: set[str]) -> bool:
 
 
 def _named_rows(concepts: Sequence[tuple[Concept, float]], view: TableView) -> list[int]:
-    """Rows whose distinctive label words the concepts name."""
+    """Rows whose distinctive label words the concepts name; failing that, the one row
+    that holds the most words of the part no other row has ("inschrijfduur",
+    "toewijzing" of "Gemiddelde inschrijfduur bij toewijzing sociale huurwoning").
+    Budget and actual rows are named by their role, never this way."""
     found = [c for c, _ in concepts]
-    return [i for i, distinct in enumerate(view.distinct) if _label_named(found, distinct)]
+    named = [i for i, distinct in enumerate(view.distinct) if _label_named(found, distinct)]
+    if named:
+        return named
+    held = [0 if view.row_roles[i] else _held(found, own) for i, own in enumerate(_own_words(view))]
+    best = max(held, default=0)
+    return [held.index(best)] if best and held.count(best) == 1 else []
+
+
+def _own_words(view: TableView) -> list[set[str]]:
+    """Per row, the words of its label no other row of the table has (codes aside)."""
+    out = []
+    for i, row in enumerate(view.rows):
+        others = set().union(*(r for j, r in enumerate(view.rows) if j != i))
+        out.append({t for t in row - others if not _is_code(t)})
+    return out
+
+
+def _held(concepts: Sequence[Concept], terms: set[str]) -> int:
+    """How many of the terms the concepts hold."""
+    return sum(1 for t in terms if any(c.get(t, 0.0) >= STRONG for c in concepts))
 
 
 def _named_columns(
@@ -407,10 +440,16 @@ def match(
     """The table that best answers the part, with what the part names in it; None when no
     table explains enough of the part."""
     asked = replace_carried(asked, views)
-    # Equal coverage: a table whose title names the asked municipality fits best.
+    # Equal coverage: a table with a figure for the asked year fits best, then one whose
+    # title names the asked municipality.
     scored = sorted(
         ((coverage(asked, v), i) for i, v in enumerate(views)),
-        key=lambda s: (-s[0], -_places_named(asked, views[s[1]]), s[1]),
+        key=lambda s: (
+            -s[0],
+            not _holds_years(asked.years, views[s[1]]),
+            -_places_named(asked, views[s[1]]),
+            s[1],
+        ),
     )
     if not scored or scored[0][0] < minimum:
         return None

@@ -29,6 +29,7 @@ from service.answer.table_match import (
 from service.answer.table_ops import Reading
 from service.core.numbers import format_number
 from service.core.text import fold
+from service.lexicon import lexicon
 from service.lexicon.vocabulary import Vocabulary
 from service.render import tables as text
 from service.render.messages import RESTATED, join_words, say
@@ -87,13 +88,15 @@ class TableAnswerer:
             return PartAnswer("refusal", body, answered=False, documents=(table.document,))
         if found.rival is not None:
             return self._compare_tables(found, part, asked, language)
+        if _operation_is_a_label(part, found.view, self.vocabulary):
+            part = replace(part, operation="value")
         reading = Reading(found, part, asked, self.corpus, language)
         lines = reading.lines()
         if isinstance(lines, str):
             return PartAnswer("refusal", lines, answered=False, documents=(table.document,))
         if not lines:
             return None
-        lines += self._restatements(table, reading.figures, language)
+        lines += self._restatements(reading, language)
         lines += self._contradictions(reading, language)
         head = text.say("source", language, title=table.title)
         return PartAnswer(
@@ -186,11 +189,11 @@ class TableAnswerer:
             )
         return out
 
-    def _restatements(
-        self, table: Table, figures: Sequence[StatedFigure], language: Language
-    ) -> list[str]:
+    def _restatements(self, reading: Reading, language: Language) -> list[str]:
         """Where another report of the same municipality gives another figure for the same
-        row and year ("De realisatie over 2024 is aangepast"), say so."""
+        row and year (a later report that corrected last year's figure), say so and cite
+        that report's row."""
+        table, figures = reading.table, reading.figures
         own = self.corpus.documents.get(table.document)
         if own is None or len(figures) != 1 or figures[0].year is None:
             return []
@@ -203,13 +206,16 @@ class TableAnswerer:
                 continue
             if info.municipality != own.municipality or _title_key(other) != _title_key(table):
                 continue
-            for row in other.rows:
+            for index, row in enumerate(other.rows):
                 if fold(row.label) != fold(figure.label.split(",")[0]):
                     continue
                 for column, cell in zip(other.columns, row.cells, strict=True):
                     if cell is None or cell.value is None or column.year != figure.year:
                         continue
                     if cell.value != figure.value:
+                        span = (other, row.start, row.end, index)
+                        if span not in reading.spans:
+                            reading.spans.append(span)
                         notes.append(
                             say(
                                 RESTATED,
@@ -217,9 +223,26 @@ class TableAnswerer:
                                 other=self.corpus.label(other.document),
                                 year=str(figure.year),
                                 value=cell.raw,
+                                mark=str(reading.spans.index(span) + 1),
                             )
                         )
         return notes
+
+
+def _operation_is_a_label(part: Part, view: TableView, vocabulary: Vocabulary) -> bool:
+    """Whether the word that asked for the operation is the table's own wording: in
+    "het gemiddelde rapportcijfer" of a table titled "Gemiddeld rapportcijfer …" the
+    figure is already an average, not one to compute over the rows. ("In totaal" is
+    left alone: nearly every table has a "Totaal", and a named sum is still a sum.)"""
+    if part.operation in ("value", "list", "sum"):
+        return False
+    labels = [row for row, role in zip(view.rows, view.row_roles, strict=True) if role is None]
+    own = set(view.title).union(*labels)  # "Begroting" rows name a column of figures
+    for found in lexicon().operations.find(fold(part.asked)):
+        stems = vocabulary.stems(found.phrase)
+        if found.value == part.operation and stems and stems <= own:
+            return True
+    return False
 
 
 def _title_key(table: Table) -> str:

@@ -19,16 +19,30 @@ from service.web.schemas import AskResponse, Citation, PartSummary, Route
 _MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 
 
-def renumber(answer: PartAnswer, offset: int) -> tuple[str, list[Citation]]:
-    """The body and citations of one part with every marker shifted by `offset`."""
-    if offset == 0:
-        return answer.body, list(answer.citations)
+def renumber(answer: PartAnswer, before: Sequence[Citation]) -> tuple[str, list[Citation]]:
+    """The body of one part with its markers numbered on after the citations `before`, and
+    its citations that are new. A passage already cited keeps its number, so the answer
+    never lists one quote twice."""
+    numbers: dict[int, int] = {}
+    seen = {(c.document, c.start, c.end): c.id for c in before}
+    new: list[Citation] = []
+    for c in answer.citations:
+        key = (c.document, c.start, c.end)
+        if key not in seen:
+            seen[key] = len(before) + len(new) + 1
+            new.append(c.model_copy(update={"id": seen[key]}))
+        numbers[c.id] = seen[key]
     body = _MARKER.sub(
-        lambda m: "[" + ",".join(str(int(n) + offset) for n in m.group(1).split(",")) + "]",
+        lambda m: (
+            "["
+            + ",".join(
+                dict.fromkeys(str(numbers.get(int(n), int(n))) for n in m.group(1).split(","))
+            )
+            + "]"
+        ),
         answer.body,
     )
-    citations = [c.model_copy(update={"id": c.id + offset}) for c in answer.citations]
-    return body, citations
+    return body, new
 
 
 def combine(answers: Sequence[PartAnswer]) -> PartAnswer:
@@ -36,7 +50,7 @@ def combine(answers: Sequence[PartAnswer]) -> PartAnswer:
     bodies: list[str] = []
     citations: list[Citation] = []
     for answer in answers:
-        body, cited = renumber(answer, len(citations))
+        body, cited = renumber(answer, citations)
         bodies.append(body)
         citations.extend(cited)
     documents = tuple(dict.fromkeys(d for a in answers for d in a.documents))
@@ -54,7 +68,7 @@ def respond(frame: Frame, answers: Sequence[PartAnswer]) -> AskResponse:
     """The API's answer for a frame whose parts have been answered (in the same order)."""
     language = frame.language
     if len(answers) == 1:
-        body, cited = renumber(answers[0], 0)
+        body, cited = renumber(answers[0], [])
         return AskResponse(
             answer=body,
             route=answers[0].route,
@@ -65,7 +79,7 @@ def respond(frame: Frame, answers: Sequence[PartAnswer]) -> AskResponse:
     sections: list[str] = []
     citations: list[Citation] = []
     for number, (part, answer) in enumerate(zip(frame.parts, answers, strict=True), start=1):
-        body, cited = renumber(answer, len(citations))
+        body, cited = renumber(answer, citations)
         citations.extend(cited)
         heading = say(PART_HEADING, language, number=str(number), question=_question(part.text))
         sections.append(f"{heading}\n{body}")

@@ -123,8 +123,8 @@ YEAR_CHANGE = {
     "en": "From {first} to {last}: {calculation}.",
 }
 RESTATED = {
-    "nl": "Let op: {other} geeft voor {year} een ander cijfer: {value}.",
-    "en": "Note: {other} gives another figure for {year}: {value}.",
+    "nl": "Let op: {other} geeft voor {year} een ander cijfer: {value} [{mark}].",
+    "en": "Note: {other} gives another figure for {year}: {value} [{mark}].",
 }
 
 # Calculations over figures in the text.

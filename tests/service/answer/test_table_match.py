@@ -234,3 +234,32 @@ def test_a_row_label_of_another_table_is_missing_from_this_one(gouda: Tables) ->
 def test_the_group_noun_chooses_the_table_broken_down_by_it(gouda: Tables) -> None:
     result = found(gouda, "Welke doelstelling had de hoogste lasten?")
     assert result.view.table.title == "Totalen per doelstelling"
+
+
+BUILT = Report(
+    "hoorn-jaarstukken-2024-wonen",
+    "Hoorn",
+    2024,
+    "Wonen",
+    """Programma 4 Wonen
+
+Opgeleverde woningen 2024 per gebied
+Gebied Koop Huur Totaal
+Centrum 40 60 100
+Kersenboogerd 25 35 60
+Totaal 65 95 160
+
+Indicatoren
+Indicator Realisatie 2022 Realisatie 2023 Realisatie 2024
+Opgeleverde woningen 180 150 160
+Verkochte koopwoningen 90 70 65
+""",
+)
+
+
+def test_of_two_equally_fitting_tables_the_one_with_the_asked_year_answers() -> None:
+    tables = Tables(BUILT)
+    year_2023 = found(tables, "Hoeveel opgeleverde woningen waren er in 2023?")
+    assert year_2023.view.table.title == "Indicatoren"
+    year_2024 = found(tables, "Hoeveel opgeleverde woningen waren er in 2024?")
+    assert year_2024.view.table.title.startswith("Opgeleverde woningen 2024")

@@ -4,10 +4,11 @@ the figure computed and every row cited verbatim. Reports are written for these 
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 import pytest
 
-from tests.service.answer.helpers import Tables, assert_cited_verbatim
+from tests.service.answer.helpers import Report, Tables, assert_cited_verbatim
 from tests.service.answer.reports import BREDA_2022, DORDRECHT_2023, TILBURG_2024
 
 
@@ -396,3 +397,68 @@ def test_a_row_label_alone_does_not_answer_a_question_about_something_unknown(
 ) -> None:
     answer = dordrecht.ask("Hoeveel boa's werkten er in de binnenstad?")
     assert answer is None or not answer.answered
+
+
+# -- indicator tables, one cell per line: the label says what the figure is ------------------
+
+INDICATORS = Report(
+    "zwolle-jaarstukken-2024-wonen",
+    "Zwolle",
+    2024,
+    "Wonen",
+    """Programma 2 Wonen
+
+Indicatoren
+
+Indicator
+Eenheid
+Realisatie 2023
+Begroting 2024
+Realisatie 2024
+Bron
+Aantal opgeleverde woningen
+aantal
+610
+700
+655
+BAG
+Gemiddelde WOZ-waarde woningen
+€ x 1.000
+280
+290
+301
+CBS
+Aandeel sociale huurwoningen in de woningvoorraad
+%
+38,2%
+38,0%
+37,9%
+Corporaties
+Gemiddelde wachttijd bij toewijzing sociale huurwoning
+jaren
+3,1
+3,0
+3,4
+Corporaties
+""",
+)
+
+
+@pytest.fixture(scope="module")
+def zwolle() -> Tables:
+    return Tables(INDICATORS)
+
+
+def test_an_average_the_label_names_is_read_not_computed(zwolle: Tables) -> None:
+    answer = zwolle.answered("Wat was de gemiddelde WOZ-waarde van woningen in 2024?")
+    assert "Gemiddelde WOZ-waarde woningen, Realisatie 2024: 301" in answer.body
+    assert all(not f.derived for f in answer.figures)  # nothing averaged over the rows
+    assert [c.quote.split()[0] for c in answer.citations] == ["Gemiddelde"]
+
+
+def test_the_row_a_word_no_other_row_has_singles_out(zwolle: Tables) -> None:
+    answer = zwolle.answered("Hoe lang was de wachttijd voor een sociale huurwoning in 2024?")
+    assert Decimal("3.4") in [f.value for f in answer.figures]
+    assert [c.table_row.split(" — ")[1].split(":")[0] for c in answer.citations if c.table_row] == [
+        "Gemiddelde wachttijd bij toewijzing sociale huurwoning"
+    ]

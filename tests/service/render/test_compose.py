@@ -88,6 +88,21 @@ def test_a_marker_citing_two_quotes_is_renumbered_too() -> None:
     assert "Samen: 50 + 26 = 76 [2,3]." in response.answer
 
 
+def test_a_passage_two_parts_cite_is_listed_once_under_one_number() -> None:
+    again = answer(
+        "Krispijn: 26 [1]. Dubbeldam: 50 [2].", ["Krispijn 2 3 12 9 26", "Dubbeldam 9 12 20 9 50"]
+    )
+    response = respond(understand(TWO_PARTS), [WIJK, again])
+    assert [c.id for c in response.citations] == [1, 2]
+    assert response.answer.endswith("Krispijn: 26 [2]. Dubbeldam: 50 [1].")
+
+
+def test_combined_answers_share_the_number_of_a_passage_both_cite() -> None:
+    both = combine([THEFTS, answer("Realisatie 2023: 371 [1].", ["Realisatie 452 371"])])
+    assert [c.id for c in both.citations] == [1]
+    assert both.body == "Realisatie, 2023: 371 [1]. Realisatie 2023: 371 [1]."
+
+
 def test_every_marker_points_at_a_citation_of_its_own_part() -> None:
     response = respond(understand(TWO_PARTS), [THEFTS, WIJK])
     for number, section in enumerate(response.answer.split("\n\n"), start=1):
