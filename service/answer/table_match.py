@@ -282,8 +282,9 @@ def _unquoted(text: str) -> str:
 def _holds_years(years: Sequence[int], view: TableView) -> bool:
     """Whether a table has figures for every year asked: a column of that year, or, for a
     table without year columns, the year of the table itself."""
-    dated = {c.year for c in view.table.columns if c.year is not None}
-    held = dated or {view.table.year}
+    held = {c.year for c in view.table.columns if c.year is not None}
+    if not held and view.table.year is not None:
+        held = {view.table.year}
     return all(year in held for year in years)
 
 
