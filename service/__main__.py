@@ -1,7 +1,7 @@
 """Command line: `python -m service serve` starts the API; `python -m service ask` answers.
 
 python -m service serve [--host H] [--port P]
-python -m service ask "Hoeveel woninginbraken waren er in 2024?" [--json]
+python -m service ask "Hoeveel fietsendiefstallen waren er vorig jaar?" [--json]
 python -m service ask --jsonl vragen.jsonl      # one {"id","question","history"} per line
 """
 

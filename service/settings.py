@@ -30,7 +30,7 @@ class Settings(BaseSettings):
     port: int = 8000
 
     # Ingest: a report larger than this is refused with a message naming it (5 MB is about
-    # 20 times the Zoetermeer chapter; parsing stays well under a minute at that size).
+    # 20 times a typical programme chapter; parsing stays well under a minute at that size).
     max_document_bytes: int = Field(default=5_000_000, gt=0)
     # Texts per call to the model while embedding; progress is reported per batch.
     embed_batch_size: int = Field(default=64, gt=0)

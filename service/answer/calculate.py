@@ -193,7 +193,7 @@ class _Resolver:
         """Search once per operand and read its words against the found text.
 
         A compound the report never writes as one word is split into words it does write
-        ("woonoverlastcasussen" -> "woonoverlast" + "casussen"); a word no found sentence
+        ("geluidsoverlastzaken" -> "geluidsoverlast" + "zaken"); a word no found sentence
         knows at all ("litter") is dropped. An operand left without words cannot be found.
         """
         self.hits: list[list[tuple[SentenceUnit, float]]] = []
@@ -241,7 +241,7 @@ class _Resolver:
 
     def find_earlier(self, current: Found, year: str) -> Found | None:
         """The same operand's figure for an earlier year: in its own sentence, else in the
-        next sentence that leans on it ("Dit is hoger dan vorig jaar (2023: € 2.305)")."""
+        next sentence that leans on it ("Dit is hoger dan vorig jaar (<jaar-1>: € 2.305)")."""
         op = self.operands[0]
         pool = [u for hits in self.hits for u, _ in hits]
         query = " ".join([*op.words, *self.measure, year])

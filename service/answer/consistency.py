@@ -1,7 +1,7 @@
 """Figures in a report's running text that disagree with its own tables.
 
 Each sentence that states a figure is read like a question ("In 39 van die lopende
-casussen gaat het om corporatiewoningen", under the heading "Woonoverlast") and matched
+zaken gaat het om huurwoningen", under the heading "Geluidsoverlast") and matched
 to the tables of its own report by the same matcher that answers questions. When the
 sentence names one cell clearly and states another figure for it, the report contradicts
 itself; when it gives the table's figure but for another year, that is said too. Answers

@@ -24,7 +24,7 @@ W_PASSAGE = 0.15
 W_NUMBER = 0.1
 W_SECTION = 0.7  # a heading's words count for most: "Ondermijning" covers its sentences
 W_CONTEXT = 0.5  # "Dit is een stijging van 30,8%" is about the sentence before it
-W_YEAR = 0.15  # "Wat gebeurt er in 2025 …" -> "In 2025 volgt een plan van aanpak."
+W_YEAR = 0.15  # "Wat gebeurt er in <jaar> …" -> "In <jaar> volgt een plan van aanpak."
 W_CARRIED = 0.5  # a follow-up's carried topic counts half of what the new turn asks
 W_ANSWER_TYPE = 0.1  # "Welke instanties …?" is answered by a sentence that names some
 # A sentence supports an answer when lexical coverage + DENSE_WEIGHT * (cosine - DENSE_CENTRE)
@@ -234,8 +234,8 @@ class SentenceRanker:
     ) -> list[tuple[int, int, SentenceUnit]]:
         """Spans to quote: the best sentence and maybe a second, each with the sentence
         before it when it leans on that one ("Dit is …") or when that one names the asked
-        year the sentence itself leaves out ("De jaarwisseling 2023-2024 verliep rustig.
-        Er zijn 16 autobranden …"); touching spans are merged."""
+        year the sentence itself leaves out ("Koningsdag <jaar> verliep rustig.
+        Er zijn 16 aanhoudingen …"); touching spans are merged."""
         sentences = self.knowledge.sentences
         listed = self._list_after(candidates[0].index)
         if listed:  # "De speerpunten zijn: 1. … 5. …": the list is the answer

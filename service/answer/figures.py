@@ -1,8 +1,8 @@
 """The figures a sentence states, read with what the words around them say.
 
-"Dat zijn er 35 meer dan in 2023": 35 is a change, not a level; "2023: € 2.305" belongs
-to 2023; "27 van die 41": the 41 repeats a total. Used to pick a calculation's operands
-and to work out an earlier year's level from a stated change.
+"Dat zijn er 35 meer dan vorig jaar": 35 is a change, not a level; "<jaar>: € 2.305"
+belongs to <jaar>; "27 van die 41": the 41 repeats a total. Used to pick a calculation's
+operands and to work out an earlier year's level from a stated change.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ class Amount:
     end: int
     euro: bool
     percent: bool
-    year: str | None  # "2023", "2023/2024": the period the figure belongs to, when marked
+    year: str | None  # "<jaar>", "<jaar>/<jaar+1>": the period the figure belongs to, when marked
     delta: bool  # "een toename van € 11.070", "35 meer": a change, not a level
     back_reference: bool  # "27 van die 41": the 41 repeats a total
     subset: bool  # "27 van die 41", "de overige 9": the figure is part of a larger one
@@ -98,7 +98,7 @@ def amounts(text: str) -> list[Amount]:
 
 
 def _year_of(text: str, at: int, years: list[tuple[int, int, str]]) -> str | None:
-    """The year marked just before a figure ("2023: € 2.305", "In 2023 was dat 46%")."""
+    """The year marked just before a figure ("<jaar>: € 2.305", "In <jaar> was dat 46%")."""
     before = [y for y in years if y[1] <= at]
     if before:
         _, end, year = before[-1]
@@ -107,7 +107,7 @@ def _year_of(text: str, at: int, years: list[tuple[int, int, str]]) -> str | Non
             return year
     after = re.match(r"[^\s]*\s*\(?(?:in\s+)?((?:19|20)\d\d)\b", text[at:])
     if after and not re.match(r"\d", text[at + after.end() :][:1]):
-        # "46 (2023)", "46 in 2023": only when the year follows straight after the figure.
+        # "46 (<jaar>)", "46 in <jaar>": only when the year follows straight after the figure.
         gap = text[at : at + after.start(1)]
         if len(TOKEN.findall(gap)) <= 2:
             return after.group(1)
@@ -136,9 +136,9 @@ class Derivation:
 def derive_earlier(year: int, level_text: str, change_text: str) -> Derivation | None:
     """The figure for `year` when the report gives today's level and the change since then.
 
-    "In 2024 heeft de politie 228 meldingen geregistreerd. Dat zijn er 35 meer dan in 2023."
-    gives 2023: 228 − 35 = 193. Returns None unless exactly one change names that year and a
-    level of the same kind (euros or a count) precedes it.
+    "In <jaar> heeft de politie 228 meldingen geregistreerd. Dat zijn er 35 meer dan in
+    <jaar-1>." gives <jaar-1>: 228 − 35 = 193. Returns None unless exactly one change names
+    that year and a level of the same kind (euros or a count) precedes it.
     """
     if str(year) not in change_text:
         return None

@@ -70,7 +70,7 @@ def ungrounded_numbers(
     while changed:
         changed = False
         for match in _CALCULATION.finditer(answer):
-            expression = re.split(r"[:;]", match.group(1))[-1]  # "2023: 452 − 371 = 81"
+            expression = re.split(r"[:;]", match.group(1))[-1]  # "<jaar>: 452 − 371 = 81"
             operands = extract_numbers(expression)
             result = extract_numbers(match.group(3))
             grounded = (

@@ -196,8 +196,8 @@ class Assistant:
         return answer
 
     def _years_across_reports(self, frame: Frame, part: Part) -> list[int]:
-        """The years of a part that different reports answer ("in 2024 en 2025", "sinds
-        2023"), or [] when one report answers them all (its table has both years)."""
+        """The years of a part that different reports answer ("in <jaar> en <jaar+1>",
+        "sinds <jaar>"), or [] when one report answers them all (its table has both years)."""
         years = self.corpus.years(frame.scope, part)
         if part.since and len(years) == 1:
             newest = max((d.year for d in self.corpus.documents.values()), default=years[0])

@@ -1,6 +1,6 @@
 """Hybrid retrieval: BM25 over Dutch stems fused with dense Chroma search.
 
-Lexical search finds the report's exact words ("woninginbraken", "13.939"); dense search
+Lexical search finds the report's exact words ("fietsendiefstallen", "13.939"); dense search
 finds paraphrases and English questions. Reciprocal rank fusion combines the two
 rankings without having to calibrate their scores against each other.
 """

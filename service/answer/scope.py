@@ -31,7 +31,7 @@ class DocumentInfo:
 
     @property
     def label(self) -> str:
-        """How an answer names the report: "Jaarrekening 2024 — … (Zoetermeer)"."""
+        """How an answer names the report: "Jaarrekening <jaar> — … (Gouda)"."""
         if self.municipality.lower() in self.title.lower():
             return self.title
         return f"{self.title} ({self.municipality})"

@@ -233,7 +233,7 @@ class TableMatch:
 
     `rows`/`columns` are empty when the part names none (the answerer then uses the
     table's structure). `missing` are words of the part the table does not have while
-    another table or the text does ("Rokkeveen" asked of a table with no wijken).
+    another table or the text does ("Bloemendaal" asked of a table with no wijken).
     """
 
     view: TableView
@@ -402,7 +402,7 @@ def _sibling(concept: Concept, family: Sequence[TableView]) -> TableView | None:
 
 def replace_carried(asked: Asked, views: Sequence[TableView]) -> Asked:
     """Drop the carried words a follow-up's own words replace: "en Centrum?" after
-    Meerzicht (another row), "en de baten?" after lasten (another column), "en voor de
+    Bloemendaal (another row), "en de baten?" after lasten (another column), "en voor de
     stad?" after the neighbourhood's score (the sibling table)."""
     if not asked.own or not asked.carried:
         return asked

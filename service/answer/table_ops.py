@@ -72,7 +72,7 @@ class Reading:
         years = self.years()
         if dated:
             if years and self.part.operation == "change" and len(years) == 1:
-                years = [years[0] - 1, years[0]]  # "gedaald in 2024": against the year before
+                years = [years[0] - 1, years[0]]  # "gedaald in <jaar>": against the year before
             if years:
                 hit = [i for i in dated if table.columns[i].year in years]
                 return hit or self._no_year(years[-1], dated)
@@ -216,7 +216,7 @@ class Reading:
         return note.text, self.spans.index(span) + 1
 
     def state(self, pick: Pick) -> str:
-        """ "Meerzicht, Totaal: 46 [1]." or with the sum written out."""
+        """ "Bloemendaal, Totaal: 46 [1]." or with the sum written out."""
         used = [cell for c in pick.columns if (cell := self.cell(pick.row, c)) is not None]
         self.cells_used.update((cell.start, cell.end) for cell in used)
         percent = any(cell.percent for cell in used)

@@ -168,14 +168,14 @@ class TextAnswerer:
     def _derive_year(
         self, year: int, candidates: list[Candidate], language: Language
     ) -> PartAnswer | None:
-        """An earlier year's figure the report gives as a change ("35 meer dan in 2023")."""
+        """An earlier year's figure the report gives as a change ("35 meer dan in <jaar-1>")."""
         sentences = self.knowledge.sentences
         stated = any(
             str(year) in (amount.year or "")
             for cand in candidates[:3]
             for amount in figures.amounts(sentences[cand.index].text)
         )
-        if stated:  # "… jaarwisseling 2023/2024 507 vouchers": the report gives it directly
+        if stated:  # "… schooljaar <jaar-1>/<jaar> 507 vouchers": the report gives it directly
             return None
         i = candidates[0].index
         for a, b in ((i, i), (i - 1, i), (i, i + 1)):

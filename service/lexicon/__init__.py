@@ -100,8 +100,8 @@ class Lexicon:
         )
 
     def synonyms_of(self, phrase: str) -> tuple[str, ...]:
-        """The report words an everyday or English phrase stands for ("oud en nieuw" ->
-        jaarwisseling, "owner occupied" -> koopwoningen)."""
+        """The report words an everyday or English phrase stands for ("online criminaliteit"
+        -> digitale criminaliteit, "owner occupied" -> koopwoningen)."""
         value = self.phrases.values.get(fold(phrase))
         return tuple(value.split("|")) if value else ()
 

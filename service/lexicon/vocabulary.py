@@ -2,9 +2,10 @@
 
 Lexical matching is where a Dutch report differs from an English one: "gemeente" must
 not stem to "meen" (PyStemmer's `dutch_porter` keeps it apart), "casuïstiek" and
-"casuistiek" are one word, "woninginbraken" holds "inbraken", and a citizen's
-"handhavng" means "handhaving". Everyday words ("oud en nieuw") stand for the report's
-own ("jaarwisseling") through the lexicon's synonyms. Everything here is deterministic.
+"casuistiek" are one word, "winkeldiefstallen" holds "diefstallen", and a citizen's
+"handhavng" means "handhaving". Everyday words ("online criminaliteit") stand for the
+report's own ("digitale criminaliteit") through the lexicon's synonyms. Everything here is
+deterministic.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from service.lexicon import lexicon
 _YEAR = re.compile(r"(19|20)\d\d")
 MIN_COMPOUND_PART = 4
 HEAD_PART = 0.8
-UNKNOWN_MODIFIER_HEAD = 0.5  # "autoinbraken" is only partly "woninginbraken"
+UNKNOWN_MODIFIER_HEAD = 0.5  # "autodiefstallen" is only partly "winkeldiefstallen"
 MODIFIER_PART = 0.3
 SYNONYM = 0.9  # a synonym counts almost as the word itself
 # Heads that add no topic of their own: "ondermijningszaken" is about "ondermijning".
@@ -34,7 +35,8 @@ def is_stopword(word: str) -> bool:
 
 def rewrite_phrases(text: str) -> str:
     """Everyday phrases followed by the report's own words, for search:
-    "schade met oud en nieuw" -> "schade met oud en nieuw (jaarwisseling)"."""
+    "aangiften van online criminaliteit" ->
+    "aangiften van online criminaliteit (digitale criminaliteit)"."""
     folded = fold(text)
     out, last = [], 0
     for match in lexicon().synonyms.find(folded):
@@ -84,8 +86,8 @@ class Vocabulary:
     def compound_parts(self, word: str) -> tuple[tuple[str, float], ...]:
         """Known words inside a compound, with how much each stands for the whole.
 
-        The head (last part) carries the meaning: "woninginbraken" is a kind of "inbraken"
-        (0.8); the modifier only narrows it: "fietsendiefstallen" is no kind of "fietsen" (0.3).
+        The head (last part) carries the meaning: "fietsendiefstallen" is a kind of
+        "diefstallen" (0.8); the modifier only narrows it: they are no kind of "fietsen" (0.3).
         """
         if len(word) < 2 * MIN_COMPOUND_PART or not word.isalpha():
             return ()
@@ -100,7 +102,7 @@ class Vocabulary:
                 if not known and len(modifier) < 3:
                     continue
                 parts[part] = HEAD_PART if known else UNKNOWN_MODIFIER_HEAD
-                # "woonoverlastcasussen" is about woonoverlast: a generic head says little.
+                # "geluidsoverlastzaken" is about geluidsoverlast: a generic head says little.
                 modifier_weight = HEAD_PART if part in GENERIC_HEADS else MODIFIER_PART
                 for m in known:
                     if len(m) >= MIN_COMPOUND_PART - 1:
@@ -114,7 +116,7 @@ class Vocabulary:
 
     @lru_cache(maxsize=20_000)  # noqa: B019
     def compounds_with(self, word: str) -> tuple[str, ...]:
-        """Vocabulary compounds holding an unknown word: "inbraken" -> "woninginbraken"."""
+        """Vocabulary compounds holding an unknown word: "diefstallen" -> "winkeldiefstallen"."""
         if word in self.vocabulary or len(word) < MIN_COMPOUND_PART + 1 or not word.isalpha():
             return ()
         return tuple(
@@ -182,8 +184,8 @@ class Vocabulary:
 
         "zandzakken" is one concept that "zandzak" (1.0), "zak" (0.8) or "zand" (0.3) can
         satisfy, so a compound does not weigh three times as much as a simple word. An
-        everyday phrase is one concept its report words satisfy too ("oud en nieuw":
-        jaarwisseling). Years are left out: nearly every sentence of a report names one.
+        everyday phrase is one concept its report words satisfy too ("online criminaliteit":
+        digitale criminaliteit). Years are left out: nearly every sentence of a report names one.
         """
         spans = self.concept_spans(text, correct=correct, expand_known=expand_known)
         return [concept for _, concept in spans]
@@ -253,8 +255,8 @@ class Vocabulary:
         return word.endswith(("de", "te")) and f"{word}n" in self.vocabulary
 
     def narrowed(self, text: str) -> set[str]:
-        """Hyphenated words that name another kind of a report's thing: "auto-inbraken"
-        next to the report's "woninginbraken" (joined: "autoinbraken")."""
+        """Hyphenated words that name another kind of a report's thing: "auto-diefstallen"
+        next to the report's "winkeldiefstallen" (joined: "autodiefstallen")."""
         out = set()
         for modifier, head in re.findall(r"\b([a-z]{3,})-([a-z]{4,})\b", fold(text)):
             wholes = self.compounds_with(head) if head not in self.vocabulary else ()
@@ -263,8 +265,8 @@ class Vocabulary:
         return out
 
     def stems(self, text: str) -> set[str]:
-        """The stems of a label's own words, without compound parts: "Meerzicht" is one
-        name, not "meer" plus "zicht"."""
+        """The stems of a label's own words, without compound parts: "Bloemendaal" is one
+        name, not "bloemen" plus "daal"."""
         return {stem(w) for w in words(text) if not is_stopword(w)}
 
     def terms(self, text: str, *, query: bool = False) -> list[str]:

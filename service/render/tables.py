@@ -108,6 +108,6 @@ def _places(value: Decimal) -> int:
 
 
 def label(parts: list[str], language: Language) -> str:
-    """A cell's name from its row and column labels: "Meerzicht, Koop Lopende casuïstiek"."""
+    """A cell's name from its row and column labels: "Bloemendaal, Koop Lopende casuïstiek"."""
     shown = [p for p in parts if p]
     return ", ".join(shown) if language == "nl" else "’, ‘".join(shown)

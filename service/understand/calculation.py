@@ -34,7 +34,7 @@ class CalculationPlan:
     operation: CalcOperation
     operands: tuple[str, ...]
     measure: tuple[str, ...] = ()  # what is counted or paid: "schade", "jongeren"
-    context: tuple[str, ...] = ()  # other content words: "begeleid", "jaarwisseling"
+    context: tuple[str, ...] = ()  # other content words: "begeleid", "kermis"
     unit: Unit = "count"
     relative: bool = False  # a change asked "met hoeveel procent"
     baseline_year: int | None = None
@@ -287,7 +287,7 @@ def _plan_difference(text: str, language: Language) -> CalculationPlan | None:
     a_content = content(a.split())
     if not measure and len(a_content) > 1 and len(content(entity_b.split())) == 1:
         measure, entity_a, rest_a = a_content[:1], " ".join(a_content[1:]), []
-    # "woonoverlastcasussen dan ondermijningscasussen": the shared head is what is counted.
+    # "geluidsoverlastzaken dan ondermijningszaken": the shared head is what is counted.
     head = _common_head(entity_a, entity_b)
     if head and not measure:
         measure = [head]

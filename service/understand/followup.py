@@ -1,6 +1,6 @@
 """Follow-ups on the frame: a part that leans on an earlier one takes over what it lacks.
 
-"En in 2023?" replaces the year of the previous question; "en bij koopwoningen?" adds a
+"En in <jaar-1>?" replaces the year of the previous question; "en bij koopwoningen?" adds a
 word to it; "en aan verharding?" replaces what followed "aan"; "hoeveel daarvan …"
 narrows it; "waarom?" asks the reason of the figure it gave. The same mechanism joins
 the parts of one question ("…, en hoeveel daarvan ging naar …"). The server keeps no
@@ -54,13 +54,13 @@ def leans_on(part: Part) -> bool:
 
 
 def _bare(part: Part) -> bool:
-    """ "En in 2023?", "en Centrum?": no question of its own, only a slot to fill."""
+    """ "En in <jaar>?", "en Centrum?": no question of its own, only a slot to fill."""
     return part.asks == "keywords" and part.operation == "value" and part.claim is None
 
 
 def _replaced_words(previous: Part, later: Part) -> list[str]:
     """The previous part's words a later one replaces: the noun phrase after the same
-    preposition ("aan afvalbakken bij de jaarwisseling" -> "afvalbakken")."""
+    preposition ("aan afvalbakken bij de kermis" -> "afvalbakken")."""
     slot = _SLOT.match(later.asked)
     if not slot:
         return []

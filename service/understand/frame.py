@@ -90,7 +90,7 @@ class Scope:
 
     @property
     def names(self) -> tuple[str, ...]:
-        """The words that chose the reports ("Zoetermeer", "Veiligheid", "programma 5"):
+        """The words that chose the reports ("Gouda", "Wonen", "programma 3"):
         they say which report, not what in it, so no table or passage lacks them."""
         codes = tuple(f"programma {code}" for code in self.programme_codes)
         return (*self.municipalities, *self.programmes, *codes)
@@ -134,8 +134,8 @@ class Part:
     group: str | None = None  # "welke wijk …": the kind of thing the answer names
     calculation: CalculationPlan | None = None  # operands of a calculation over stated figures
     query: str = ""  # what to search: `asked` without the names that scope the part
-    since: bool = False  # "sinds 2023": from the named year up to the newest report
-    period: tuple[int, ...] = ()  # "jaarwisseling 2023-2024": an event's years, not a choice
+    since: bool = False  # "sinds <jaar>": from the named year up to the newest report
+    period: tuple[int, ...] = ()  # "schooljaar <jaar>-<jaar+1>": one period, not a choice
     previous: Part | None = field(default=None, repr=False, compare=False)
 
     @property

@@ -170,7 +170,7 @@ def _read(question: str, corpus: CorpusFacts) -> Frame:
 
 def _without_scope(part: Part, scope: Scope) -> Part:
     """A part that names the municipality it is about: for searching the text, that name
-    chooses the report, it is not the topic ("cameras in Zoetermeer"). Tables still see
+    chooses the report, it is not the topic ("cameras in Gouda"). Tables still see
     it: a table may be about the city as a whole."""
     if not scope.municipalities:
         return part
@@ -239,8 +239,8 @@ _PERIOD = re.compile(r"\b(?:19|20)\d\d\s*[-/–]\s*(?:19|20)\d\d\b")
 
 
 def _years(text: str) -> tuple[int, ...]:
-    """The years a part names; a period ("jaarwisseling 2023-2024", "2023/2024") names an
-    event, not two years to compare."""
+    """The years a part names; a period ("schooljaar <jaar>-<jaar+1>", "<jaar>/<jaar+1>")
+    is one span of time, not two years to compare."""
     return tuple(years_in(_PERIOD.sub(" ", text)))
 
 

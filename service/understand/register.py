@@ -1,7 +1,7 @@
 """Register, not content: courtesy and council wrappers come off before anything else.
 
-"Kunt u aangeven hoeveel woninginbraken er in 2024 waren?" asks what "hoeveel
-woninginbraken er in 2024 waren?" asks; "Klopt het dat X?" asks to check X. Only a
+"Kunt u aangeven hoeveel fietsendiefstallen er vorig jaar waren?" asks what "hoeveel
+fietsendiefstallen er vorig jaar waren?" asks; "Klopt het dat X?" asks to check X. Only a
 request to act outside the report ("kunt u mijn buurman melden") is refused as an
 action; opinions, named persons and contact details are refused too. All patterns are
 data in `service/lexicon/data/register.txt` and `refusals.txt`.

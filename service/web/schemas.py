@@ -44,7 +44,7 @@ class Citation(BaseModel):
     """A verbatim passage of a report: `quote == source[start:end]` of document `document`.
 
     `title` names the report for people; `table_row` is set for a cited table row: the
-    row as it reads with its table's title and column headers ("Tabel 5.1 … — Meerzicht:
+    row as it reads with its table's title and column headers ("Tabel 3.1 … — Bloemendaal:
     Koop Lopende casuïstiek 4, …"), since a bare row of figures means little on its own.
     """
 
