@@ -10,7 +10,7 @@ export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: default install model index run test unit integration browser lint eval bench clean
+.PHONY: default install model index run test unit integration browser lint eval eval-fixtures bench clean
 default: test lint
 
 # Dependencies: the full pinned set from requirements.lock (torch 2.13.0 is a CPU build).
@@ -58,6 +58,16 @@ lint: install
 
 eval: index
 	$(PY) -m evals
+
+# The made-up reports of other municipalities and a next year, next to the real one, in a
+# corpus and index of their own under build/ (not gated: a measure of how far we carry).
+FIXTURE_CORPUS := build/fixture-corpus
+eval-fixtures: model
+	rm -rf $(FIXTURE_CORPUS) && mkdir -p $(FIXTURE_CORPUS)
+	cp corpus/*.txt corpus/*.meta.json tests/fixtures/corpus/*.txt tests/fixtures/corpus/*.meta.json $(FIXTURE_CORPUS)/
+	VRAAGBAAK_CORPUS_DIR=$(FIXTURE_CORPUS) VRAAGBAAK_INDEX_DIR=build/fixture-index $(PY) -m ingest
+	VRAAGBAAK_CORPUS_DIR=$(FIXTURE_CORPUS) VRAAGBAAK_INDEX_DIR=build/fixture-index \
+	  $(PY) -m evals --systems full --questions evals/fixtures.jsonl --out build/fixture-eval
 
 bench: index
 	$(PY) -m bench

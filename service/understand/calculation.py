@@ -61,10 +61,9 @@ _NOT_OPERAND = re.compile(
 _HOW_MUCH = re.compile(r"\b(hoeveel|how (?:much|many))\b")
 _PREVIOUS = re.compile(
     r"^(?:in |bij |op |het |de |the |in the |voor |before |voorafgaand aan )*"
-    r"(?P<prev>vorig jaar|het jaar (?:ervoor|daarvoor)|previous new year'?s eve|"
-    r"vorige jaar|het vorige jaar|(?:de )?vorige (?:jaarwisseling|keer|editie)|een jaar eerder|"
-    r"last year|the year before|the previous year|previous year|(?:19|20)\d\d)\b"
-)
+    r"(?P<prev>vorig jaar|het jaar (?:ervoor|daarvoor)|een jaar eerder|"
+    r"(?:het |de )?vorige \w+|last year|the year before|(?:the )?previous \w+|(?:19|20)\d\d)\b"
+)  # "de vorige editie", "the previous event": any earlier one of what was asked
 _DIFFERENCE = re.compile(
     r"\b(?:hoeveel|how (?:much|many))\s+(?:euro\s+|procent\s+|percent\s+)?"
     r"(?P<dir>meer|minder|hoger|lager|groter|kleiner|more|less|fewer|higher|lower|greater|bigger)"
