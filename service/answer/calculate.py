@@ -9,21 +9,29 @@ quotes instead: a wrong calculation is worse than a quote.
 
 from __future__ import annotations
 
-import difflib
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal, Protocol
 
 from service.answer.extract import REFERS_BACK
-from service.answer.figures import OF_THOSE, TOKEN, TOTAL, Amount, amounts
+from service.answer.figures import OF_THOSE, TOTAL, Amount, amounts
 from service.answer.grounding import ungrounded_numbers
 from service.answer.knowledge import SentenceUnit
 from service.answer.result import PartAnswer, StatedFigure
+from service.answer.word_match import (
+    STRONG,
+    best_match,
+    coverage,
+    distance,
+    same_word,
+    split_compound,
+    tokens,
+    words_of,
+)
 from service.core.numbers import format_euro, format_number, format_percent, parse_nl_number
-from service.core.text import fold, stem
 from service.lexicon import lexicon
 from service.render.messages import (
     CALCULATION,
@@ -53,7 +61,6 @@ POOL = 40  # sentences per search: enough to hold a matching sentence's neighbou
 TOP = 10  # of those, the ones considered as an operand's sentence
 MIN_MATCH = 0.5  # an operand's words must be this well covered by its sentence
 TIE = 0.05  # two different amounts this close: not sure, so no calculation
-STRONG = 0.8  # a word match this good means the same word (stem, compound head, typo)
 
 
 @dataclass(frozen=True)
@@ -74,68 +81,6 @@ class _Operand:
     others: list[str] = field(default_factory=list)
 
 
-def _tokens(text: str) -> list[tuple[str, int]]:
-    return [(fold(m.group(0)), m.start()) for m in TOKEN.finditer(text)]
-
-
-def _same_word(query: str, word: str) -> bool:
-    """One word in another form: inflection ("gebiedsverbod"/"-verboden") or a typo."""
-    if query == word:
-        return True
-    if len(word) < 3 or len(query) < 3:
-        return False
-    q, w = stem(query), stem(word)
-    if q == w:
-        return True
-    # A participle of a compound verb: "foutgeparkeerde" is "foutparkeren" done.
-    q, w = (re.sub(r"(?<=\w{3})ge(?=\w{4})", "", x, count=1) if len(x) > 9 else x for x in (q, w))
-    if (
-        len(q) >= 5
-        and len(w) >= 5
-        and abs(len(q) - len(w)) <= 3
-        and (q.startswith(w) or w.startswith(q))
-    ):
-        return True
-    return (
-        len(q) >= 6
-        and abs(len(q) - len(w)) <= 2
-        and difflib.SequenceMatcher(None, q, w).ratio() >= 0.8
-    )
-
-
-def _word_score(query: str, word: str) -> float:
-    """How well a sentence word stands for a question word (stems, compounds, typos)."""
-    if _same_word(query, word):
-        return 1.0
-    if len(word) < 3 or len(query) < 3:
-        return 0.0
-    # Compounds: "detentiejongeren" is a kind of "jongeren"; "handhavingsmeldingen" holds both
-    # "handhaving" and "meldingen" (and is split into them when the report never joins them).
-    if len(query) >= 4 and word.endswith(query):
-        return 0.8
-    if len(word) >= 4 and query.endswith(word):
-        return 0.6 * len(word) / len(query) + 0.2
-    if len(word) >= 5 and query.startswith(word):
-        return 0.5 * len(word) / len(query) + 0.1
-    return 0.0
-
-
-def _match(query: str, words: Iterable[str]) -> float:
-    return max((_word_score(query, w) for w in words), default=0.0)
-
-
-def _coverage(
-    query_words: Sequence[str], text_words: Sequence[str], heading: Sequence[str]
-) -> float:
-    """Mean over the query words of their best match (a heading word counts half)."""
-    if not query_words:
-        return 0.0
-    total = 0.0
-    for q in query_words:
-        total += max(_match(q, text_words), 0.5 * _match(q, heading))
-    return total / len(query_words)
-
-
 def _translate(words: Sequence[str], language: Language) -> list[str]:
     out = []
     for w in words:
@@ -148,7 +93,7 @@ def _translate(words: Sequence[str], language: Language) -> list[str]:
 
 
 def _heading(unit: SentenceUnit) -> list[str]:
-    return [t for t, _ in _tokens(unit.section.rsplit(" > ", 1)[-1])]
+    return [t for t, _ in tokens(unit.section.rsplit(" > ", 1)[-1])]
 
 
 def _merge(first: SentenceUnit, second: SentenceUnit) -> SentenceUnit:
@@ -200,9 +145,9 @@ class _Resolver:
         for op in self.operands:
             query = " ".join(dict.fromkeys([*op.words, *self.measure, *self.context]))
             hits = self.finder.find_sentences(query, POOL)
-            vocabulary = {t for u, _ in hits for t in [*_words(u.text), *_heading(u)]}
-            op.words = [p for w in op.words for p in _split_compound(w, vocabulary)]
-            op.words = [w for w in op.words if _match(w, vocabulary) >= STRONG]
+            vocabulary = {t for u, _ in hits for t in [*words_of(u.text), *_heading(u)]}
+            op.words = [p for w in op.words for p in split_compound(w, vocabulary)]
+            op.words = [w for w in op.words if best_match(w, vocabulary) >= STRONG]
             self.hits.append(hits)
             if not op.words:
                 return False
@@ -214,7 +159,7 @@ class _Resolver:
         for op in self.operands:
             # What tells this operand from the others: not the counted thing, not shared words.
             op.distinctive = [
-                w for w in op.words if w not in shared and _match(w, self.measure) < STRONG
+                w for w in op.words if w not in shared and best_match(w, self.measure) < STRONG
             ] or op.words
             op.others = [
                 w for o in self.operands if o is not op for w in o.words if w not in op.words
@@ -266,8 +211,8 @@ class _Resolver:
             return True
         if not self.measure:
             return False
-        return _coverage(self.measure, _words(unit.text), []) >= STRONG and (
-            _coverage(self.measure, _words(after.text), []) >= STRONG
+        return coverage(self.measure, words_of(unit.text), []) >= STRONG and (
+            coverage(self.measure, words_of(after.text), []) >= STRONG
         )
 
     def _usable(self, unit: SentenceUnit) -> bool:
@@ -294,16 +239,16 @@ class _Resolver:
     ) -> Found | None:
         found: list[Found] = []
         for unit, rank in candidates:
-            tokens = _tokens(unit.text)
-            words = [t for t, _ in tokens]
+            tokenized = tokens(unit.text)
+            words = [t for t, _ in tokenized]
             heading = _heading(unit)
-            own = _coverage(op.distinctive, words, heading) if topic else 1.0
+            own = coverage(op.distinctive, words, heading) if topic else 1.0
             if own < MIN_MATCH:
                 continue
-            other = _coverage(op.others, words, heading) if op.others else 0.0
-            context = _coverage(self.context, words, heading) if self.context else 0.0
-            measure = _coverage(self.measure, words, heading) if self.measure else 0.0
-            amount, amount_score = self._pick(op, unit, tokens, taken, year)
+            other = coverage(op.others, words, heading) if op.others else 0.0
+            context = coverage(self.context, words, heading) if self.context else 0.0
+            measure = coverage(self.measure, words, heading) if self.measure else 0.0
+            amount, amount_score = self._pick(op, unit, tokenized, taken, year)
             if amount is None:
                 continue
             score = own - 0.6 * other + 0.3 * (context + measure) + 0.2 * rank + amount_score
@@ -350,11 +295,11 @@ class _Resolver:
                 if t[0].isdigit():
                     break
                 after.append(t)
-            follows = max((_match(m, after) for m in self.measure), default=0.0)
+            follows = max((best_match(m, after) for m in self.measure), default=0.0)
             score = 0.6 if follows >= STRONG else 0.0
-            score += 0.3 / (1 + _distance(tokens, index, op.words))
+            score += 0.3 / (1 + distance(tokens, index, op.words))
             if self.context:
-                score += 0.15 / (1 + _distance(tokens, index, self.context))
+                score += 0.15 / (1 + distance(tokens, index, self.context))
             if a.back_reference and op.role != "whole":
                 score -= 0.5
             if a.subset and op.role != "part":
@@ -367,36 +312,6 @@ class _Resolver:
         if any(s > top_score - TIE and a.value != top.value for s, a in scored[1:]):
             return None, 0.0
         return top, top_score
-
-
-def _distance(tokens: list[tuple[str, int]], index: int, words: Sequence[str]) -> int:
-    """Tokens between a figure and the nearest word that stands for one of `words`."""
-    hits = [
-        abs(i - index)
-        for i, (t, _) in enumerate(tokens)
-        if any(_word_score(w, t) >= STRONG for w in words)
-    ]
-    return min(hits, default=20)
-
-
-def _words(text: str) -> list[str]:
-    return [t for t, _ in _tokens(text)]
-
-
-def _split_compound(word: str, vocabulary: set[str]) -> list[str]:
-    """A question compound as two report words when the report never joins them."""
-    if len(word) < 8 or any(_same_word(word, v) or v.endswith(word) for v in vocabulary):
-        return [word]
-    for cut in range(len(word) - 4, 3, -1):
-        head, tail = word[:cut], word[cut:]
-        left = head[:-1] if head.endswith("s") and head[:-1] in vocabulary else head
-        if (
-            len(left) >= 4
-            and any(_same_word(left, v) for v in vocabulary)
-            and any(_same_word(tail, v) for v in vocabulary)
-        ):
-            return [left, tail]
-    return [word]
 
 
 # --- the answer ---------------------------------------------------------------------------------
@@ -425,8 +340,8 @@ def _whole_fits(part: Found, whole: Found, question: str) -> bool:
     named = m.group(1)
     if named[0].isdigit():
         return parse_nl_number(named) == whole.amount.value
-    known = set(_words(question)) | set(_words(whole.unit.text))
-    return any(_same_word(named, w) for w in known)
+    known = set(words_of(question)) | set(words_of(whole.unit.text))
+    return any(same_word(named, w) for w in known)
 
 
 def _resolve(resolver: _Resolver, question: str) -> list[Found] | None:
