@@ -66,6 +66,7 @@ class Municipality:
 
     name: str
     aliases: tuple[str, ...]
+    everyday_word: bool = False  # "Huizen", "Buren": a name only when written as one
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -109,6 +110,10 @@ class Lexicon:
     def phrases(self) -> PhraseTable:
         """Everyday Dutch and English phrases with the report words they stand for."""
         return _phrase_table(self.synonyms, tuple(sorted(self.en_nl.items())))
+
+    def everyday_words(self) -> frozenset[str]:
+        """Municipality names that are also everyday Dutch words."""
+        return frozenset(m.name for m in self.municipalities if m.everyday_word)
 
     def municipality_names(self) -> PhraseTable:
         """Every municipality name and alias, mapped to the official name."""
@@ -162,7 +167,8 @@ def _municipalities() -> tuple[Municipality, ...]:
     out = []
     for line in _lines("municipalities.txt"):
         names = [n.strip() for n in line.split("|") if n.strip()]
-        out.append(Municipality(names[0], tuple(names[1:])))
+        word = names[0].endswith("*")
+        out.append(Municipality(names[0].rstrip(" *"), tuple(names[1:]), word))
     return tuple(out)
 
 

@@ -217,8 +217,11 @@ class Vocabulary:
                 out.append((phrase, concept))
                 continue
             for word in tokens:
-                if not is_stopword(word) and not _YEAR.fullmatch(word):
-                    out.append((word, self._word_terms(word, query=True, correct=correct)))
+                if is_stopword(word) or _YEAR.fullmatch(word):
+                    continue
+                if correct and is_stopword(self.correct(word)):
+                    continue  # "warren": a typo of a function word is one too
+                out.append((word, self._word_terms(word, query=True, correct=correct)))
         return out
 
     def _phrases(self, text: str, expand_known: bool = True) -> list[tuple[str, list[str]]]:

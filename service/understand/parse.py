@@ -11,6 +11,7 @@ text.
 
 from __future__ import annotations
 
+import difflib
 import logging
 import re
 from collections.abc import Sequence
@@ -58,6 +59,7 @@ _OPERATION_ORDER: tuple[Operation, ...] = (
     "list",
 )
 _AMOUNT_ORDER: tuple[Amount, ...] = ("percent", "money", "score", "count")
+QUESTION_WORD_TYPO = 0.85  # "hoevel"/"hoeveel" 0.92; "waarop"/"waarom" 0.83 stays apart
 _THRESHOLD = re.compile(
     r"\b(?P<op>meer dan|minder dan|hoger dan|lager dan|groter dan|kleiner dan|boven|onder|"
     r"minstens|ten minste|more than|fewer than|less than|higher than|lower than|above|below|"
@@ -132,9 +134,29 @@ def understand(
     return frame
 
 
+def spell_question_words(question: str) -> str:
+    """A question with a typo in a long question word mended ("hoevel" → "hoeveel",
+    "wanner" → "wanneer"): the question word decides what kind of answer is given, and
+    no report vocabulary corrects it. Only words of six letters or more, one letter off."""
+    targets = [w for w in lexicon().question_words.values if w.isalpha() and len(w) >= 6]
+
+    def mend(match: re.Match[str]) -> str:
+        written = match.group(0)
+        folded = written.lower()
+        if len(folded) < 5 or folded in lexicon().question_words.values:
+            return written
+        near = [t for t in targets if t[0] == folded[0]]
+        close = difflib.get_close_matches(folded, near, n=1, cutoff=QUESTION_WORD_TYPO)
+        if not close:
+            return written
+        return close[0].capitalize() if written[0].isupper() else close[0]
+
+    return re.sub(r"[^\W\d_]+", mend, question)
+
+
 def _read(question: str, corpus: CorpusFacts) -> Frame:
     language = detect_language(question)
-    reading = read_register(question)
+    reading = read_register(spell_question_words(question))
     scope = read_scope(question, corpus)
     pieces = split_parts(reading.core)
     context: Part | None = None
@@ -468,9 +490,11 @@ def read_scope(question: str, corpus: CorpusFacts) -> Scope:
     elsewhere: list[str] = []
     for match in lexicon().municipality_names().find(folded):
         original = question[match.start : match.end]
-        if not original[:1].isupper() and (len(match.phrase) <= 4 or not lower_case):
-            continue  # "best", "buren", "duiven": a name only when written as one
         name = match.value
+        short_or_word = len(match.phrase) <= 4 or name in lexicon().everyday_words()
+        called = folded[: match.start].endswith("gemeente ")  # "de gemeente huizen"
+        if not original[:1].isupper() and not called and (short_or_word or not lower_case):
+            continue  # "best", "buren", "duiven": a name only when written as one
         if name.lower() in in_corpus:
             named.append(in_corpus[name.lower()])
         elif name not in elsewhere:

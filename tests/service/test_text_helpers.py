@@ -75,6 +75,13 @@ def test_unknown_nouns_are_found_but_verbs_and_adjectives_are_not() -> None:
     assert could_be_noun("telefoonnummer") and not could_be_noun("afgehandeld")
 
 
+def test_a_typo_of_a_function_word_is_no_topic() -> None:
+    vocabulary = Vocabulary(["Er waren 89 woninginbraken in de gemeente."])
+    topics = [phrase for phrase, _ in vocabulary.concept_spans("hoeveel inbraken warren er?")]
+    assert topics == ["inbraken"]
+    assert vocabulary.unknown_words("hoeveel inbraken warren er?") == []
+
+
 def test_everyday_phrases_bring_the_reports_words() -> None:
     assert (
         rewrite_phrases("Hoeveel schade met oud en nieuw?")

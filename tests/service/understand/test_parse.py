@@ -7,7 +7,13 @@ from decimal import Decimal
 
 import pytest
 
-from service.understand.parse import CorpusFacts, read_part, read_scope, understand
+from service.understand.parse import (
+    CorpusFacts,
+    read_part,
+    read_scope,
+    spell_question_words,
+    understand,
+)
 
 CORPUS = CorpusFacts(
     municipalities=("Dordrecht", "Tilburg"), programmes=("Veiligheid",), years=(2023, 2024)
@@ -261,10 +267,26 @@ def test_short_names_count_only_when_written_as_a_name(
     [
         "Hoeveel klachten over overlast van buren waren er?",
         "Hoeveel meldingen over overlast door duiven waren er?",
+        "hoeveel inbraken in huizen waren er in 2024?",  # all lower case, a word of the list
+        "hoeveel gedoe met lastige buren was er?",
     ],
 )
 def test_a_common_noun_in_lower_case_is_no_municipality(question: str) -> None:
     assert read_scope(question, CORPUS).elsewhere == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "elsewhere"),
+    [
+        ("hoeveel inbraken waren er in de gemeente huizen?", ("Huizen",)),
+        ("Hoeveel inbraken waren er in Huizen?", ("Huizen",)),
+        ("hoeveel inbraken waren er in zwolle?", ("Zwolle",)),
+    ],
+)
+def test_a_name_that_is_also_a_word_counts_when_written_or_called_a_municipality(
+    question: str, elsewhere: tuple[str, ...]
+) -> None:
+    assert read_scope(question, CORPUS).elsewhere == elsewhere
 
 
 def test_a_part_that_names_its_municipality_searches_without_the_name() -> None:
@@ -286,3 +308,21 @@ def test_a_change_since_a_relative_year_spans_that_year_and_the_reports(
     question: str, relative: tuple[int, ...]
 ) -> None:
     assert read_part(question).relative_years == relative
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("hoevel inbraken waren er in 2023?", "amount"),
+        ("Wanner begon de campagne?", "when"),
+        ("warom stegen de meldingen?", "why"),
+    ],
+)
+def test_a_typo_in_a_question_word_still_asks_what_it_meant(question: str, asks: str) -> None:
+    assert read_part(spell_question_words(question)).asks == asks
+    assert understand(question).parts[0].asks == asks
+
+
+@pytest.mark.parametrize("word", ["hoewel", "Waarop", "zaken", "Hoeveelheid"])
+def test_words_near_a_question_word_but_not_one_are_left_alone(word: str) -> None:
+    assert spell_question_words(f"{word} staat er?") == f"{word} staat er?"
