@@ -9,11 +9,12 @@ report gives two different figures for the same thing, the answer says so.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from decimal import Decimal
 
 from service.answer.result import PartAnswer, StatedFigure
-from service.core.numbers import extract_numbers
+from service.core.numbers import extract_numbers, passes
 from service.core.text import fold, words
 from service.lexicon import lexicon
 from service.render.compose import renumber
@@ -26,7 +27,7 @@ from service.render.messages import (
     CLAIM_UNKNOWN,
     say,
 )
-from service.understand.frame import Claim, Language, Part
+from service.understand.frame import Claim, Comparison, Language, Part
 
 SUPPORTED_TERMS = 0.75  # share of the claim's words the quoted sentence must hold for a "ja"
 
@@ -99,7 +100,11 @@ def check(part: Part, answers: Sequence[PartAnswer], language: Language) -> Part
     figures = [f for a in found for f in a.figures]
     verdict: bool | None = None
     mixed = False
-    if claim.figures:
+    if claim.comparison is not None:
+        verdict = _within_bound(claim, claim.comparison, found)
+        if verdict is not None:
+            evidence = next(a for a in found if _main_figures(a))
+    elif claim.figures:
         agreeing = [a for a in found if _holds(claim, a)]
         other = [a for a in found if a.figures and not _holds(claim, a)]
         verdict = bool(agreeing)
@@ -121,6 +126,11 @@ def check(part: Part, answers: Sequence[PartAnswer], language: Language) -> Part
         )
         if shown is not None:
             verdict = shown == claim.direction
+    if verdict is None and part.operation in ("max", "min"):
+        ranked = next((a for a in found if a.route == "table" and a.figures), None)
+        if ranked is not None:
+            # "Klopt het dat Bloemendaal de meeste zaken had?": is it the one ranked first?
+            evidence, verdict = ranked, _names_the_first(claim, ranked)
     if verdict is None:
         verdict = _supports(claim, evidence)
         lead = CLAIM_TRUE if verdict else CLAIM_NOT_STATED
@@ -143,6 +153,47 @@ def check(part: Part, answers: Sequence[PartAnswer], language: Language) -> Part
         figures=evidence.figures,
         documents=evidence.documents,
     )
+
+
+def _names_the_first(claim: Claim, ranked: PartAnswer) -> bool:
+    """Whether the claim names the row a ranking put first (or one tied with it): by its
+    code ("doelstelling 5.3") or by all of its words ("Bloemendaal")."""
+    said = set(words(claim.statement))
+    for figure in ranked.figures:
+        if figure.derived:
+            continue
+        label = figure.label.split(",")[0]
+        code = re.search(r"\d+(?:\.\d+)+", label)
+        if code and re.search(rf"(?<![\d.]){re.escape(code.group())}(?![\d.])", claim.statement):
+            return True
+        content = [w for w in words(label) if not lexicon().is_function_word(w) and w.isalpha()]
+        if content and all(w in said for w in content):
+            return True
+    return False
+
+
+def _main_figures(answer: PartAnswer) -> list[Decimal]:
+    """The printed figures an answer states (table cells in full: "x € 1.000" times 1000),
+    without years."""
+    out = []
+    for f in answer.figures:
+        if f.derived or (f.value == f.value.to_integral() and 1900 <= f.value <= 2100):
+            continue
+        out.append(abs(f.value) * (1000 if f.unit == "€ 1.000" else 1))
+    return out
+
+
+def _within_bound(claim: Claim, comparison: Comparison, found: Sequence[PartAnswer]) -> bool | None:
+    """Whether the report's figure lies beyond the claimed bound ("meer dan 100"): judged on
+    the first answer that states figures, and only when all of its figures agree."""
+    bound = abs(claim.figures[0])
+    for answer in found:
+        figures = _main_figures(answer)
+        if not figures:
+            continue
+        verdicts = {passes(value, comparison, bound) for value in figures}
+        return verdicts.pop() if len(verdicts) == 1 else None
+    return None
 
 
 def _with_tolerances(claim: Claim) -> list[tuple[Decimal, Decimal | None]]:

@@ -279,14 +279,18 @@ class Assistant:
         strong clue to the sentence that states it)."""
         documents, language = where.documents, where.language
         claim = part.claim
-        statement = claim.statement if claim else part.asked
         topic = claim.probe if claim else part.asked
+        # A claimed figure is a strong clue to the sentence that states it; a bound
+        # ("meer dan 100") is not.
+        statement = claim.statement if claim and claim.comparison is None else topic
         answers = []
         table_probe = replace(read_part(topic, language=language), carried=part.carried)
         table = self.tables.answer(table_probe, documents, language, places=where.places)
         if table is not None and table.answered:
             answers.append(table)
         text_probe = replace(read_part(statement, language=language), carried=part.carried)
+        if claim is not None and claim.figures:
+            text_probe = replace(text_probe, asks="amount")  # a sentence that states one
         text = self.text.answer(text_probe, documents, language)
         if text is not None and text.answered:
             answers.append(text)

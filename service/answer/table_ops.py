@@ -18,7 +18,7 @@ from ingest.tables.model import Cell, Table
 from service.answer.result import StatedFigure
 from service.answer.scope import Corpus
 from service.answer.table_match import Asked, TableMatch, row_label
-from service.core.numbers import format_number, percentage
+from service.core.numbers import format_number, passes, percentage
 from service.render import tables as text
 from service.understand.frame import Comparison, Language, Part
 
@@ -344,7 +344,7 @@ class Reading:
         picks = self.picks(rows, columns)
         if len({p.columns for p in picks}) != 1:
             return []
-        chosen = [p for p in picks if _passes(p.value, op, threshold)]
+        chosen = [p for p in picks if passes(p.value, op, threshold)]
         if not chosen:
             return [text.say("selection_none", self.language)]
         names = ", ".join(
@@ -377,6 +377,8 @@ class Reading:
         if a is None or b is None:
             return []
         lines = [self.state(a), self.state(b)]
+        if self._total_and_part(rows, columns):
+            return lines  # a total and one of its parts: both stated, never subtracted
         both_negative = a.value <= 0 and b.value <= 0
         va, vb = (abs(a.value), abs(b.value)) if both_negative else (a.value, b.value)
         high, low = (va, vb) if va >= vb else (vb, va)
@@ -404,6 +406,14 @@ class Reading:
             return lines
         lines.append(text.say("difference", self.language, calculation=calculation))
         return lines
+
+    def _total_and_part(self, rows: Sequence[int], columns: Sequence[int]) -> bool:
+        """Whether the two figures compared are a total and a part of it: a total row and
+        a detail row, or a total column and a column it adds up."""
+        if len(rows) == 2:
+            return self.table.rows[rows[0]].is_total != self.table.rows[rows[1]].is_total
+        totals = self.view.total_columns
+        return len(columns) == 2 and (columns[0] in totals) != (columns[1] in totals)
 
     def _counterpart_column(self, column: int) -> int | None:
         """The actual column of the same year for a budget column, and back."""
@@ -515,16 +525,6 @@ def _sum_text(values: Sequence[Decimal], total: Decimal) -> str:
     shown = [format_number(v) for v in values]
     shown = [s if i == 0 or not s.startswith("-") else f"({s})" for i, s in enumerate(shown)]
     return " + ".join(shown) + " = " + format_number(total)
-
-
-def _passes(value: Decimal, op: Comparison, threshold: Decimal) -> bool:
-    return {
-        ">": value > threshold,
-        "<": value < threshold,
-        "=": value == threshold,
-        ">=": value >= threshold,
-        "<=": value <= threshold,
-    }[op]
 
 
 def _value(cell: Cell | None) -> Decimal:

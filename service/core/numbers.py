@@ -125,3 +125,14 @@ def signed_sum(terms: Sequence[tuple[int, Decimal]]) -> str:
         else:
             text.append(f"+ ({shown})" if value < 0 else f"+ {shown}")
     return " ".join(text)
+
+
+def passes(value: Decimal, op: str, bound: Decimal) -> bool:
+    """Whether `value op bound` holds, for op one of ">", "<", "=", ">=", "<="."""
+    return {
+        ">": value > bound,
+        "<": value < bound,
+        "=": value == bound,
+        ">=": value >= bound,
+        "<=": value <= bound,
+    }[op]

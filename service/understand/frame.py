@@ -67,6 +67,7 @@ class Claim:
     direction: Direction | None = None
     topic: str = ""  # the statement without its figures: what to look up
     tolerances: tuple[Decimal, ...] = ()  # half a unit of each figure's last written digit
+    comparison: Comparison | None = None  # "meer dan 100": the one figure is a bound
 
     @property
     def probe(self) -> str:
@@ -162,7 +163,11 @@ class Part:
             "refers_back": self.refers_back,
             "claim": None
             if self.claim is None
-            else {"figures": len(self.claim.figures), "direction": self.claim.direction},
+            else {
+                "figures": len(self.claim.figures),
+                "direction": self.claim.direction,
+                "comparison": self.claim.comparison,
+            },
         }
 
 

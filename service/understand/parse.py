@@ -60,31 +60,30 @@ _OPERATION_ORDER: tuple[Operation, ...] = (
 )
 _AMOUNT_ORDER: tuple[Amount, ...] = ("percent", "money", "score", "count")
 QUESTION_WORD_TYPO = 0.85  # "hoevel"/"hoeveel" 0.92; "waarop"/"waarom" 0.83 stays apart
+# "meer dan 30", "hoger waren dan € 50.000", "onder de 4 miljoen": a bound to compare with.
 _THRESHOLD = re.compile(
-    r"\b(?P<op>meer dan|minder dan|hoger dan|lager dan|groter dan|kleiner dan|boven|onder|"
-    r"minstens|ten minste|more than|fewer than|less than|higher than|lower than|above|below|"
-    r"at least)\s+(?:de\s+|the\s+)?(?P<n>\d+(?:[.,]\d+)?)\b"
+    r"\b(?:(?P<op>meer|minder|hoger|lager|groter|kleiner|more|fewer|less|higher|lower|greater)"
+    r"(?:\s+[^\W\d]+){0,2}?\s+(?:dan|than)|(?P<bound>boven|onder|minstens|ten minste|"
+    r"above|below|at least))\s+(?:de\s+|the\s+)?(?P<euro>€\s*|euro\s+)?(?P<n>\d+(?:[.,]\d+)*)\b"
 )
 _THRESHOLD_OPS: dict[str, Comparison] = {
-    "meer dan": ">",
-    "hoger dan": ">",
-    "groter dan": ">",
-    "boven": ">",
-    "more than": ">",
-    "higher than": ">",
+    **dict.fromkeys(("meer", "hoger", "groter", "boven", "more", "higher", "greater"), ">"),
+    **dict.fromkeys(("minder", "lager", "kleiner", "onder", "fewer", "less", "lower"), "<"),
     "above": ">",
-    "minder dan": "<",
-    "lager dan": "<",
-    "kleiner dan": "<",
-    "onder": "<",
-    "fewer than": "<",
-    "less than": "<",
-    "lower than": "<",
     "below": "<",
-    "minstens": ">=",
-    "ten minste": ">=",
-    "at least": ">=",
+    **dict.fromkeys(("minstens", "ten minste", "at least"), ">="),
 }
+
+
+def _bound(folded: str) -> tuple[Comparison, re.Match[str]] | None:
+    """The comparison and the match of a bound in a question; a bare year is no bound."""
+    for match in _THRESHOLD.finditer(folded):
+        if not match.group("euro") and YEAR.fullmatch(match.group("n")):
+            continue
+        return _THRESHOLD_OPS[match.group("op") or match.group("bound")], match
+    return None
+
+
 _PROGRAMME_CODE = re.compile(r"\bprogramm[ae]\s+(\d{1,2})\b")
 _SINCE = re.compile(
     r"\b(sinds|vanaf|since|from)\s+(19|20)\d\d\b(?!\s*(tot|t/m|to|until|naar|and|en)\b)"
@@ -347,11 +346,12 @@ def _amount(folded: str) -> Amount | None:
 def _threshold(folded: str, asks: Asks) -> tuple[tuple[Comparison, Decimal], PhraseMatch] | None:
     """The selection of a "which …" question: "meer dan 30" -> (">", 30), "geen" -> ("=", 0),
     with the words that said so."""
-    match = _THRESHOLD.search(folded)
-    if match:
+    bound = _bound(folded)
+    if bound:
+        comparison, match = bound
         value = Decimal(match.group("n").replace(".", "").replace(",", "."))
         found = PhraseMatch(match.group(), "", match.start(), match.end())
-        return (_THRESHOLD_OPS[match.group("op")], value), found
+        return (comparison, value), found
     if asks != "which":
         return None
     for pattern, comparison in ((_NONE, "="), (_POSITIVE, ">"), (_NEGATIVE, "<")):
@@ -450,6 +450,12 @@ def _claim(statement: str) -> Claim:
             figures.append(value)
             tolerances.append(_tolerance(written))
         topic[match.start() : match.end()] = " " * (match.end() - match.start())
+    comparison: Comparison | None = None
+    bound = _bound(fold_aligned(statement))
+    if bound is not None and len(figures) == 1:
+        # "meer dan € 50.000": a bound to compare with, not a figure the report must state
+        comparison, said = bound
+        topic[said.start() : said.end()] = " " * (said.end() - said.start())
     directions = {m.value for m in lexicon().directions.find(fold_aligned(statement))}
     direction: Direction | None = None
     if len(directions) == 1:
@@ -461,6 +467,7 @@ def _claim(statement: str) -> Claim:
         direction=direction,
         topic=cleaned,
         tolerances=tuple(tolerances),
+        comparison=comparison,
     )
 
 

@@ -128,6 +128,35 @@ def test_a_rise_is_confirmed_as_a_rise(leiden: Tables, question: str, lead: str)
     assert check(leiden, question).body.startswith(lead)
 
 
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        ("Klopt het dat er in 2024 meer dan 700 meldingen van verkeersoverlast waren?", "Ja"),
+        ("Klopt het dat er in 2024 minder dan 700 meldingen van verkeersoverlast waren?", "Nee"),
+        ("Klopt het dat de lasten van openbare orde hoger waren dan € 4.000.000?", "Ja"),
+        ("Is het juist dat de lasten van openbare orde onder de 4 miljoen euro bleven?", "Nee"),
+    ],
+)
+def test_a_claimed_bound_is_compared_not_matched(leiden: Tables, question: str, lead: str) -> None:
+    assert check(leiden, question).body.startswith(lead)
+
+
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        ("Klopt het dat geluidsoverlast de meeste meldingen had?", "Ja"),
+        ("Klopt het dat jeugdoverlast de meeste meldingen had?", "Nee"),
+        ("Klopt het dat vuurwerkoverlast de minste meldingen had?", "Ja"),
+        ("Klopt het dat doelstelling 4.1 de hoogste lasten had?", "Ja"),
+        ("Klopt het dat doelstelling 4.2 de hoogste lasten had?", "Nee"),
+    ],
+)
+def test_a_claim_about_the_first_of_a_ranking_names_that_row(
+    leiden: Tables, question: str, lead: str
+) -> None:
+    assert check(leiden, question).body.startswith(lead)
+
+
 def test_a_report_that_contradicts_itself_is_said(leiden: Tables) -> None:
     verdict = check(leiden, "Klopt het dat er in 2024 560 meldingen openbare orde waren?")
     assert verdict.body.startswith("Ja, dat klopt.")

@@ -387,6 +387,19 @@ def test_a_cited_row_of_a_money_table_reads_with_its_unit(tilburg: Tables) -> No
     )
 
 
+def test_a_total_and_one_of_its_parts_are_stated_but_never_subtracted(tilburg: Tables) -> None:
+    answer = tilburg.answered(
+        "Hoeveel hoger waren de lasten van het totaal programma dan die van veilig wonen?"
+    )
+    assert "7.220" in answer.body and "850" in answer.body
+    assert "−" not in answer.body and "6.370" not in answer.body
+    # two parts of one total are compared as usual
+    parts = tilburg.answered(
+        "Hoeveel hoger waren de lasten van rampenbestrijding dan van veilig wonen?"
+    )
+    assert "1.790 − 850 = 940" in parts.body
+
+
 def test_a_question_for_no_table_gets_no_table_answer(dordrecht: Tables) -> None:
     assert dordrecht.ask("Wie voert het cameratoezicht uit?") is None
     assert dordrecht.ask("Hoeveel camera's hangen er bij het station?") is None

@@ -134,6 +134,20 @@ def test_a_claim_keeps_the_direction_it_states(
 
 
 @pytest.mark.parametrize(
+    "question",
+    [
+        "Kan het college bevestigen dat er in 2023 371 fietsendiefstallen waren?",
+        "Kunt u ons bevestigen of er in 2023 371 fietsendiefstallen waren?",
+        "Is het juist dat er in 2023 371 fietsendiefstallen waren?",
+    ],
+)
+def test_a_request_to_confirm_is_a_claim_to_check(question: str) -> None:
+    (part,) = understand(question).parts
+    assert part.kind == "claim" and part.claim is not None
+    assert part.claim.figures == (Decimal(371),)
+
+
+@pytest.mark.parametrize(
     ("question", "language"),
     [
         ("Hoeveel fietsendiefstallen waren er in 2023?", "nl"),
