@@ -51,7 +51,9 @@ _NOT_A_NOUN = re.compile(
     # adjectives: buitenlandse, verstandig, duidelijke, praktische, haalbare
     r"(?:[^aeiou]se|ige?|lijke?|ische?|bare?)$|"
     # past participles: afgehandeld, beeindigd, uitgewisseld, gecontroleerd
-    r"^(?:(?:af|aan|op|uit|in|mee|toe|door|over|terug)?ge|be|ver|ont|her)\w+[dt]$"
+    r"^(?:(?:af|aan|op|uit|in|mee|toe|door|over|terug)?ge|be|ver|ont|her)\w+[dt]$|"
+    # verb forms of a stem in -d: inhoudt, wordt, vindt (no Dutch noun ends in -dt)
+    r"dt$"
 )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from itertools import pairwise
 
 from service.core.text import fold, words
 from service.lexicon import lexicon
@@ -26,8 +27,17 @@ _STARTER = re.compile(r"^\s*(en|maar|ook|and|what about|how about|wat dan|en wat
 
 
 def _content(tokens: list[str]) -> list[str]:
-    references = lexicon().followup["references"]
+    references = lexicon().followup["references"] | lexicon().followup["kinds"]
     return [t for t in tokens if not lexicon().is_function_word(t) and t not in references]
+
+
+def points_back(tokens: list[str]) -> bool:
+    """Whether words point at something named before: "daarvan", "die", or a noun that
+    names only a kind after a determiner ("de aanpak", "dit project")."""
+    if any(t in lexicon().followup["references"] for t in tokens):
+        return True
+    kinds, determiners = lexicon().followup["kinds"], lexicon().followup["determiners"]
+    return any(a in determiners and b in kinds for a, b in pairwise(tokens))
 
 
 def is_follow_up(question: str) -> bool:

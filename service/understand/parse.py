@@ -246,7 +246,7 @@ def read_part(
         period=tuple(y for m in _PERIOD.finditer(text) for y in years_in(m.group())),
         relative_years=offsets,
         terms=terms,
-        refers_back=any(t in lexicon().followup["references"] for t in tokens),
+        refers_back=followup.points_back(tokens),
         claim=_claim(text) if claim else None,
         threshold=threshold,
         top_n=top_n,

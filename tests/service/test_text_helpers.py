@@ -149,3 +149,8 @@ def test_a_stated_change_answers_a_change_since_the_year_before(
     question: str, quote: str, year: int, answers: bool
 ) -> None:
     assert _states_change_since(quote, year, 2023, read_part(question)) is answers
+
+
+def test_a_verb_form_in_dt_is_no_noun() -> None:
+    assert not could_be_noun("inhoudt") and not could_be_noun("wordt")
+    assert could_be_noun("stad") and could_be_noun("bedrijf")

@@ -31,7 +31,7 @@ PATTERN_FILES = {
 }
 SECTION_FILES = {
     "function_words.txt": {"nl", "en", "generic_heads"},
-    "followup.txt": {"references", "starters", "verbs", "request_verbs"},
+    "followup.txt": {"references", "starters", "verbs", "request_verbs", "kinds", "determiners"},
 }
 
 

@@ -124,3 +124,15 @@ def test_a_chain_of_follow_ups_keeps_the_first_topic() -> None:
 )
 def test_which_questions_lean_on_an_earlier_turn(question: str, expected: bool) -> None:
     assert is_follow_up(question) is expected
+
+
+def test_a_later_part_naming_only_a_kind_takes_the_topic_of_the_part_before() -> None:
+    frame = understand("Hoeveel jongeren zaten in het Jeugdnetwerk en wat houdt die aanpak in?")
+    first, second = frame.parts
+    assert second.refers_back
+    assert set(first.terms) <= set(second.carried)
+
+
+def test_a_kind_after_a_determiner_points_back_in_a_later_turn() -> None:
+    assert is_follow_up("Wat houdt de aanpak in?")
+    assert not is_follow_up("Wat is de aanpak van fietsendiefstal in de binnenstad?")
