@@ -103,7 +103,7 @@ def check(part: Part, answers: Sequence[PartAnswer], language: Language) -> Part
     if claim.comparison is not None:
         verdict = _within_bound(claim, claim.comparison, found)
         if verdict is not None:
-            evidence = next(a for a in found if _main_figures(a))
+            evidence = next(a for a in found if a.figures)
     elif claim.figures:
         agreeing = [a for a in found if _holds(claim, a)]
         other = [a for a in found if a.figures and not _holds(claim, a)]
@@ -172,12 +172,14 @@ def _names_the_first(claim: Claim, ranked: PartAnswer) -> bool:
     return False
 
 
-def _main_figures(answer: PartAnswer) -> list[Decimal]:
+def _main_figures(answer: PartAnswer, percent: bool = False) -> list[Decimal]:
     """The printed figures an answer states (table cells in full: "x € 1.000" times 1000),
-    without years."""
+    without years; percentages only when `percent`, else only the others."""
     out = []
     for f in answer.figures:
         if f.derived or (f.value == f.value.to_integral() and 1900 <= f.value <= 2100):
+            continue
+        if (f.percent or f.unit == "%") != percent:
             continue
         out.append(abs(f.value) * (1000 if f.unit == "€ 1.000" else 1))
     return out
@@ -187,8 +189,9 @@ def _within_bound(claim: Claim, comparison: Comparison, found: Sequence[PartAnsw
     """Whether the report's figure lies beyond the claimed bound ("meer dan 100"): judged on
     the first answer that states figures, and only when all of its figures agree."""
     bound = abs(claim.figures[0])
+    percent = bool(re.search(r"%|\bproc|\bpercent", claim.statement, re.IGNORECASE))
     for answer in found:
-        figures = _main_figures(answer)
+        figures = _main_figures(answer, percent)
         if not figures:
             continue
         verdicts = {passes(value, comparison, bound) for value in figures}

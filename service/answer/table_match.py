@@ -313,11 +313,24 @@ def _named_rows(concepts: Sequence[tuple[Concept, float]], view: TableView) -> l
     Budget and actual rows are named by their role, never this way."""
     found = [c for c, _ in concepts]
     named = [i for i, distinct in enumerate(view.distinct) if _label_named(found, distinct)]
+    if len(named) > 1 and not any(view.row_roles[i] for i in named):
+        # A word of the title says what the table counts ("voorzieningen"); rows named
+        # by the part's other words ("hulp bij het huishouden") are the ones meant.
+        own = [c for c in found if not _headed_by(c, view.title)]
+        narrower = [i for i in named if _label_named(own, view.distinct[i])]
+        if narrower:
+            return narrower
     if named:
         return named
     held = [0 if view.row_roles[i] else _held(found, own) for i, own in enumerate(_own_words(view))]
     best = max(held, default=0)
     return [held.index(best)] if best and held.count(best) == 1 else []
+
+
+def _headed_by(concept: Concept, terms: set[str] | frozenset[str]) -> bool:
+    """Whether the word a concept stands for (its strongest stem) is one of the terms."""
+    top = max(concept.values(), default=0.0)
+    return any(w == top and t in terms for t, w in concept.items())
 
 
 def _own_words(view: TableView) -> list[set[str]]:

@@ -64,7 +64,28 @@ class Reading:
         return [base + r for r in self.part.relative_years] if base is not None else []
 
     def columns(self) -> list[int] | str:
-        """The columns to read, or a refusal when the asked year is not in the table."""
+        """The columns to read, or a refusal when the asked year is not in the table. Of
+        several, those of the kind of amount asked: "hoeveel" reads counts, not the
+        percentage column beside them; "welk percentage" the percentages."""
+        chosen = self._columns()
+        if isinstance(chosen, str) or len(chosen) < 2:
+            return chosen
+        if self.part.amount is None and self.part.operation in ("value", "list"):
+            return chosen  # a row's figures, an overview: counts and percentages both tell
+        percent = [c for c in chosen if self._percent_column(c)]
+        if self.part.amount == "percent":
+            return percent or chosen
+        return [c for c in chosen if c not in percent] or chosen  # counts are ranked
+
+    def _percent_column(self, column: int) -> bool:
+        """Whether a column holds percentages: its header says so, or its cells do."""
+        header = " ".join(self.table.columns[column].header).lower()
+        if "%" in header or "procent" in header or "percentage" in header:
+            return True
+        cells = [r.cells[column] for r in self.table.rows if r.cells[column] is not None]
+        return bool(cells) and all(c.percent for c in cells if c is not None)
+
+    def _columns(self) -> list[int] | str:
         table = self.table
         named = list(self.found.columns)
         chosen = named or list(range(len(table.columns)))

@@ -70,7 +70,13 @@ class Vocabulary:
     """The vocabulary of the indexed text: splits compounds and corrects typos against it."""
 
     def __init__(self, texts: Iterable[str]) -> None:
-        self.vocabulary: frozenset[str] = frozenset(w for t in texts for w in words(t))
+        tokenized = [words(t) for t in texts]
+        self.vocabulary: frozenset[str] = frozenset(w for ws in tokenized for w in ws)
+        # Everyday phrases of more than one word that the reports use as they are.
+        joined = " " + " | ".join(" ".join(ws) for ws in tokenized) + " "
+        self.phrases_used = frozenset(
+            p for p in lexicon().synonyms.values if " " in p and f" {p} " in joined
+        )
         self._parts = sorted(
             (w for w in self.vocabulary if len(w) >= MIN_COMPOUND_PART and w.isalpha()),
             key=len,
@@ -213,8 +219,13 @@ class Vocabulary:
                     for word in target.split():
                         for t, w in self._word_terms(word, query=True, correct=False).items():
                             concept[t] = max(concept.get(t, 0.0), w * factor)
-                if len(tokens) == 1 and not is_stopword(tokens[0]):
-                    for t, w in self._word_terms(tokens[0], query=True, correct=correct).items():
+                # A phrase the reports use as it is ("Hulp bij het huishouden", a row of a
+                # table) also stands for its own words.
+                literal = len(tokens) == 1 or phrase in self.phrases_used
+                for token in tokens:
+                    if is_stopword(token) or not literal:
+                        continue
+                    for t, w in self._word_terms(token, query=True, correct=correct).items():
                         concept[t] = max(concept.get(t, 0.0), w)
                 out.append((phrase, concept))
                 continue

@@ -154,3 +154,14 @@ def test_a_stated_change_answers_a_change_since_the_year_before(
 def test_a_verb_form_in_dt_is_no_noun() -> None:
     assert not could_be_noun("inhoudt") and not could_be_noun("wordt")
     assert could_be_noun("stad") and could_be_noun("bedrijf")
+
+
+def test_a_phrase_the_reports_use_keeps_its_own_words() -> None:
+    vocabulary = Vocabulary(["Hulp bij het huishouden 812.", "Rapportcijfer veiligheid 7,6."])
+    ((_, dutch),) = vocabulary.concept_spans("hulp bij het huishouden")
+    assert "hulp" in dutch and "huishoud" in dutch
+    english = dict(vocabulary.concept_spans("safety score"))
+    assert not any(t.startswith(("safety", "score")) for c in english.values() for t in c)
+    # an idiom the reports never write stands for the report's word only
+    ((_, idiom),) = Vocabulary(["Het nieuwe jaar, de jaarwisseling."]).concept_spans("oud en nieuw")
+    assert "jaarwissel" in idiom and not any(t.startswith("nieuw") for t in idiom)

@@ -263,3 +263,28 @@ def test_of_two_equally_fitting_tables_the_one_with_the_asked_year_answers() -> 
     assert year_2023.view.table.title == "Indicatoren"
     year_2024 = found(tables, "Hoeveel opgeleverde woningen waren er in 2024?")
     assert year_2024.view.table.title.startswith("Opgeleverde woningen 2024")
+
+
+KINDS = Report(
+    "epe-jaarstukken-2023-sociaal-domein",
+    "Epe",
+    2023,
+    "Sociaal domein",
+    """Programma 2 Sociaal domein
+
+Tabel 2.1 Aantal toegekende maatwerkvoorzieningen per soort voorziening
+Soort voorziening 2022 2023
+Hulp bij het huishouden 812 840
+Woonvoorzieningen 140 132
+Rolstoelvoorzieningen 260 271
+Totaal 1.212 1.243
+""",
+)
+
+
+def test_the_word_the_title_counts_does_not_name_rows_the_other_words_narrow() -> None:
+    tables = Tables(KINDS)
+    result = found(tables, "Hoeveel voorzieningen hulp bij het huishouden waren er in 2023?")
+    assert labels(result) == ["Hulp bij het huishouden"]
+    # the counted word alone still names the rows it heads
+    assert "Woonvoorzieningen" in labels(found(tables, "Hoeveel woonvoorzieningen waren er?"))

@@ -475,3 +475,44 @@ def test_the_row_a_word_no_other_row_has_singles_out(zwolle: Tables) -> None:
     assert [c.table_row.split(" — ")[1].split(":")[0] for c in answer.citations if c.table_row] == [
         "Gemiddelde wachttijd bij toewijzing sociale huurwoning"
     ]
+
+
+MELDINGEN = Report(
+    "hoorn-jaarverslag-2023-openbare-ruimte",
+    "Hoorn",
+    2023,
+    "Openbare ruimte",
+    """Programma 6 Openbare ruimte
+
+Meldingen openbare ruimte per categorie
+
+| Categorie melding | Aantal 2022 | Aantal 2023 | % binnen 5 werkdagen afgehandeld 2023 |
+|---|---|---|---|
+| Afval | 1.412 | 1.535 | 94% |
+| Straatverlichting | 874 | 652 | 88% |
+| Groen | 1.127 | 1.488 | 83% |
+| Totaal | 3.413 | 3.675 | 89,1% |
+""",
+)
+
+
+@pytest.fixture(scope="module")
+def meldingen() -> Tables:
+    return Tables(MELDINGEN)
+
+
+def test_a_ranking_ranks_the_counts_not_the_percentage_beside_them(meldingen: Tables) -> None:
+    answer = meldingen.answered("Welke categorie had de meeste meldingen?")
+    assert "Afval" in answer.body and "1.535" in answer.body
+    assert "%" not in answer.body
+
+
+def test_hoeveel_reads_the_count_and_welk_percentage_the_percentage(meldingen: Tables) -> None:
+    count = meldingen.answered("Hoeveel meldingen over straatverlichting waren er in 2023?")
+    assert "652" in count.body and "88%" not in count.body
+    share = meldingen.answered(
+        "Welk percentage van de meldingen over groen is binnen 5 werkdagen afgehandeld?"
+    )
+    assert "83%" in share.body and "1.488" not in share.body
+    row = meldingen.answered("Straatverlichting 2023")
+    assert "652" in row.body and "88%" in row.body  # a row asked as such shows both
