@@ -320,6 +320,8 @@ def _named_rows(concepts: Sequence[tuple[Concept, float]], view: TableView) -> l
         narrower = [i for i in named if _label_named(own, view.distinct[i])]
         if narrower:
             return narrower
+        if len(own) < len(found):
+            found, named = own, []  # named only by the word the title counts: not named
     if named:
         return named
     held = [0 if view.row_roles[i] else _held(found, own) for i, own in enumerate(_own_words(view))]

@@ -207,6 +207,7 @@ class Vocabulary:
         its synonyms (the text route then matches the report's own wording first).
         """
         out: list[tuple[str, dict[str, float]]] = []
+        joined = self.narrowed(text)  # "wmo-voorzieningen": a kind of its own, not a typo
         for phrase, tokens in self._phrases(text, expand_known):
             targets = lexicon().synonyms_of(phrase) if phrase else ()
             if targets:
@@ -234,7 +235,8 @@ class Vocabulary:
                     continue
                 if correct and is_stopword(self.correct(word)):
                     continue  # "warren": a typo of a function word is one too
-                out.append((word, self._word_terms(word, query=True, correct=correct)))
+                fix = correct and word not in joined
+                out.append((word, self._word_terms(word, query=True, correct=fix)))
         return out
 
     def _phrases(self, text: str, expand_known: bool = True) -> list[tuple[str, list[str]]]:
@@ -275,6 +277,8 @@ class Vocabulary:
         next to the report's "winkeldiefstallen" (joined: "autodiefstallen")."""
         out = set()
         for modifier, head in re.findall(r"\b([a-z]{3,})-([a-z]{4,})\b", fold(text)):
+            if modifier in self.vocabulary:
+                continue  # "Wmo-voorzieningen": the report's own word before its thing
             wholes = self.compounds_with(head) if head not in self.vocabulary else ()
             if wholes and all(not w.startswith(modifier) for w in wholes):
                 out.add(f"{modifier}{head}")

@@ -165,3 +165,12 @@ def test_a_phrase_the_reports_use_keeps_its_own_words() -> None:
     # an idiom the reports never write stands for the report's word only
     ((_, idiom),) = Vocabulary(["Het nieuwe jaar, de jaarwisseling."]).concept_spans("oud en nieuw")
     assert "jaarwissel" in idiom and not any(t.startswith("nieuw") for t in idiom)
+
+
+def test_a_hyphenated_kind_is_narrowed_only_before_a_word_the_report_does_not_use() -> None:
+    vocabulary = Vocabulary(["Wmo maatwerkvoorzieningen, woonvoorzieningen en winkeldiefstallen."])
+    assert vocabulary.narrowed("Hoeveel auto-diefstallen?") == {"autodiefstallen"}
+    assert vocabulary.narrowed("Hoeveel Wmo-voorzieningen?") == set()
+    # the narrowed word is a kind of its own, never "corrected" into a report word
+    concepts = dict(vocabulary.concept_spans("Hoeveel auto-diefstallen?"))
+    assert not any("winkeldiefstal" in t for c in concepts.values() for t in c if c[t] >= 1.0)

@@ -288,3 +288,8 @@ def test_the_word_the_title_counts_does_not_name_rows_the_other_words_narrow() -
     assert labels(result) == ["Hulp bij het huishouden"]
     # the counted word alone still names the rows it heads
     assert "Woonvoorzieningen" in labels(found(tables, "Hoeveel woonvoorzieningen waren er?"))
+
+
+def test_rows_named_only_by_the_word_the_title_counts_are_not_named() -> None:
+    tables = Tables(KINDS)
+    assert labels(found(tables, "Hoeveel voorzieningen waren er in 2023?")) == []
