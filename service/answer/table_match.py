@@ -36,9 +36,10 @@ MEASURED = 0.3  # a table must hold at least part of what "hoeveel …" counts
 
 
 def _role(text: str) -> str | None:
-    """The role a label's words give it: "actual", "budget", "total" (see the lexicon)."""
+    """The role a label's words give it: "difference", "total", "actual", "budget" (see
+    the lexicon). A difference comes first: "Verschil begroting vs realisatie" is neither."""
     found = {m.value for m in lexicon().table_roles.find(" ".join(words(text)))}
-    return next((r for r in ("total", "actual", "budget") if r in found), None)
+    return next((r for r in ("difference", "total", "actual", "budget") if r in found), None)
 
 
 @dataclass
@@ -486,7 +487,9 @@ def match(
             return TableMatch(view, best, (), (), frozenset(), lacking)
     if asked.measure is not None and _explained(asked.measure, view) < MEASURED:
         return None  # it counts something else: "camera's" asked of a table of meldingen
-    rows = _named_rows(asked.own, view) or _named_rows(asked.carried, view)
+    # The municipality or programme chose the report; it names no row ("Wonen en bouwen").
+    topic = [(c, w) for c, w in asked.own if not any(c is p for p, _ in asked.places)]
+    rows = _named_rows(topic, view) or _named_rows(asked.carried, view)
     groups = _named_groups(asked.own, view)
     if groups:
         rows = [r for r in rows if r in groups] or groups

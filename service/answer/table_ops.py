@@ -385,6 +385,11 @@ class Reading:
             elif other_column is not None:
                 columns = [other_column, columns[0]]  # realisatie against begroting
         roles = [self.view.column_roles[c] for c in columns]
+        if len(columns) > 2 and {"actual", "budget"} <= set(roles):
+            # "begroot tegen werkelijk": the last budget (after amendments) and the actual
+            budget = [c for c in columns if self.view.column_roles[c] == "budget"][-1]
+            actual = [c for c in columns if self.view.column_roles[c] == "actual"][-1]
+            columns, roles = [actual, budget], ["actual", "budget"]
         if len(rows) == 2:
             a, b = self.pick(rows[0], columns), self.pick(rows[1], columns)
         elif len(columns) == 2 and set(roles) == {"actual", "budget"}:
@@ -408,7 +413,7 @@ class Reading:
         self.figures.append(
             StatedFigure(difference, self.table.unit, None, "verschil", derived=True)
         )
-        if self.part.operation == "change" and a.year and b.year and vb != 0:
+        if self.part.operation == "change" and a.year and b.year and a.year != b.year and vb:
             change = percentage(abs(va - vb), abs(vb)).quantize(Decimal("0.1"))
             shown = text.show_value(self.table, change, percent=True)
             direction = "+" if va > vb else "−"

@@ -82,6 +82,8 @@ class TableAnswerer:
         if found is None:
             return None
         table = found.view.table
+        if part.amount == "count" and asked.measure is not None and table.unit.startswith("€"):
+            return None  # "hoeveel bomen": a count is never read from a table of euros
         if found.missing:
             what = join_words(list(dict.fromkeys(found.missing)), language)
             body = text.say("no_label", language, title=table.title, what=what)

@@ -63,7 +63,7 @@ def could_be_noun(word: str) -> bool:
     Used to judge unknown words: a noun the report never uses ("bushokjes") means the
     question is about something else; an unknown verb form or adjective does not.
     """
-    return len(word) > 3 and not _NOT_A_NOUN.search(word)
+    return len(word) > 2 and not _NOT_A_NOUN.search(word)  # "wmo", "boa": short nouns too
 
 
 class Vocabulary:

@@ -516,3 +516,34 @@ def test_hoeveel_reads_the_count_and_welk_percentage_the_percentage(meldingen: T
     assert "83%" in share.body and "1.488" not in share.body
     row = meldingen.answered("Straatverlichting 2023")
     assert "652" in row.body and "88%" in row.body  # a row asked as such shows both
+
+
+COSTS = Report(
+    "zwolle-jaarstukken-2023-wonen",
+    "Zwolle",
+    2023,
+    "Wonen",
+    """Programma 4 Wonen
+
+Wat heeft het gekost?
+Bedragen x € 1.000
+Onderdeel Begroting primitief 2023 Begroting na wijziging 2023 Realisatie 2023 Verschil 2023
+Wonen en bouwen 3.980 4.410 4.285 125
+Vergunningen 4.010 4.180 4.402 -222
+Totaal lasten 7.990 8.590 8.687 -97
+""",
+)
+
+
+def test_budget_against_actual_takes_the_amended_budget_never_the_difference_column() -> None:
+    answer = Tables(COSTS).answered(
+        "Wat is het verschil tussen de begrote en de werkelijke totale lasten in 2023?"
+    )
+    assert "8.687 − 8.590 = 97" in answer.body
+    assert "7.990" not in answer.body
+
+
+def test_a_count_is_never_read_from_a_table_of_euros() -> None:
+    tables = Tables(COSTS)
+    assert tables.ask("Hoeveel vergunningen zijn er in 2023 verleend?") is None
+    assert "4.402" in tables.answered("Wat kostte vergunningen in 2023?").body

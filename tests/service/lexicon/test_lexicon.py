@@ -20,7 +20,7 @@ PAIR_FILES = {
     "directions.tsv": {"up", "down"},
     "operations.tsv": set(get_args(Operation)),
     "questions.tsv": set(get_args(Asks)),
-    "table_roles.tsv": {"actual", "budget", "total"},
+    "table_roles.tsv": {"actual", "budget", "total", "difference"},
     "years.tsv": {"-1", "0", "1"},
     "synonyms.tsv": None,
     "en_nl.tsv": None,
