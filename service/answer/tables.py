@@ -28,7 +28,7 @@ from service.answer.table_match import (
 )
 from service.answer.table_ops import Reading
 from service.core.numbers import format_number
-from service.core.text import fold
+from service.core.text import fold, words
 from service.lexicon import lexicon
 from service.lexicon.vocabulary import Vocabulary
 from service.render import tables as text
@@ -82,8 +82,8 @@ class TableAnswerer:
         if found is None:
             return None
         table = found.view.table
-        if part.amount == "count" and asked.measure is not None and table.unit.startswith("€"):
-            return None  # "hoeveel bomen": a count is never read from a table of euros
+        if not _unit_fits(part, asked, table):
+            return None
         if found.missing:
             what = join_words(list(dict.fromkeys(found.missing)), language)
             body = text.say("no_label", language, title=table.title, what=what)
@@ -229,6 +229,28 @@ class TableAnswerer:
                             )
                         )
         return notes
+
+
+def _unit_fits(part: Part, asked: Asked, table: Table) -> bool:
+    """Whether a table can hold the kind of amount asked: a count ("hoeveel bomen") is
+    never read from a table of euros, nor money ("wat gaf de gemeente uit") from a table
+    that neither is in euros nor names money in its title, headers or labels."""
+    money = table.unit.startswith("€")
+    if part.amount == "count" and asked.measure is not None:
+        return not money
+    if part.amount == "money":
+        return money or (not table.unit and _names_money(table))
+    if part.amount == "score":
+        return not money
+    return True
+
+
+def _names_money(table: Table) -> bool:
+    """Whether a table's title, headers or labels use a money word ("Kosten", "Lasten")."""
+    text = " ".join(
+        [table.title, *(c.label for c in table.columns), *(r.label for r in table.rows)]
+    )
+    return any(m.value == "money" for m in lexicon().amounts.find(" ".join(words(text))))
 
 
 def _operation_is_a_label(part: Part, view: TableView, vocabulary: Vocabulary) -> bool:

@@ -547,3 +547,7 @@ def test_a_count_is_never_read_from_a_table_of_euros() -> None:
     tables = Tables(COSTS)
     assert tables.ask("Hoeveel vergunningen zijn er in 2023 verleend?") is None
     assert "4.402" in tables.answered("Wat kostte vergunningen in 2023?").body
+
+
+def test_money_is_never_read_from_a_table_that_holds_none(dordrecht: Tables) -> None:
+    assert dordrecht.ask("Hoeveel geld ging er naar overlastzaken in de wijken?") is None
