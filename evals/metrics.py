@@ -172,6 +172,8 @@ _UNSIGNED = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*")
 _CITATION_MARKER = re.compile(r"\[\d+(?:\s*[,-]\s*\d+)*\]")
 # Units and identifiers name things rather than state facts: "x € 1.000", "doelstelling 5.3".
 _UNIT = re.compile(r"[x×]\s*€\s*1\.000", re.IGNORECASE)
+# "2. Hoeveel waren het er in 2023?": the heading of a part restates the question.
+_PART_HEADING = re.compile(r"^\d+\.\s.*$", re.MULTILINE)
 _IDENTIFIER = re.compile(
     r"\b(?:doelstelling(?:en)?|programma|tabel|hoofdstuk|goal|objective|table|programme)"
     r"\s+\d+(?:\.\d+)?",
@@ -298,13 +300,15 @@ def grounding_violations(
 ) -> list[str]:
     """Numbers in the answer found neither in a cited quote nor as a shown calculation result.
 
-    Not claims, so skipped: citation markers, identifiers such as "doelstelling 5.3", and
+    Not claims, so skipped: citation markers, the headings of the parts of a question with
+    several parts (they restate the question), identifiers such as "doelstelling 5.3", and
     years 2000–2030 that the question mentions or that are the report's own year
     (`context_years`). When the answer names the table unit "x € 1.000", a quoted amount
     written out in euros (-3.374 → "€ 3.374.000") counts as quoted.
     """
     scaled = _UNIT.search(answer) is not None
-    cleaned = _blank(_blank(_blank(answer, _CITATION_MARKER), _UNIT), _IDENTIFIER)
+    cleaned = _blank(_blank(_blank(answer, _PART_HEADING), _CITATION_MARKER), _UNIT)
+    cleaned = _blank(cleaned, _IDENTIFIER)
     quoted = {abs(v) for quote in quotes for tok in extract_numbers(quote) for v in tok.values}
     if scaled:
         quoted |= {v * 1000 for v in quoted}

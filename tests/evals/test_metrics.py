@@ -147,6 +147,13 @@ def test_an_invented_number_is_a_violation():
     assert metrics.grounding_violations("Het waren 14.200 meldingen [1].", [quote]) == ["14.200"]
 
 
+def test_the_headings_of_a_multi_part_answer_restate_the_question_and_claim_nothing():
+    quote = "Realisatie 97 89"
+    answer = "1. Waren er meer dan 100 inbraken?\nNee: 89 [1].\n\n2. En in 2023?\n97 [1]."
+    assert metrics.grounding_violations(answer, [quote]) == []
+    assert metrics.grounding_violations("1. Hoeveel?\nHet waren er 120 [1].", [quote]) == ["120"]
+
+
 def test_a_shown_calculation_grounds_its_result_but_a_wrong_one_does_not():
     quotes = ["met € 28.122 de hoogste schadepost", "containers (€ 12.615)"]
     assert metrics.grounding_violations("€ 28.122 − € 12.615 = € 15.507 [1][2]", quotes) == []
