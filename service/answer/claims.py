@@ -173,15 +173,15 @@ def _names_the_first(claim: Claim, ranked: PartAnswer) -> bool:
 
 
 def _main_figures(answer: PartAnswer, percent: bool = False) -> list[Decimal]:
-    """The printed figures an answer states (table cells in full: "x € 1.000" times 1000),
-    without years; percentages only when `percent`, else only the others."""
+    """The printed figures an answer states (table cells in full euros: "x € 1.000" times
+    1000), without years; percentages only when `percent`, else only the others."""
     out = []
     for f in answer.figures:
         if f.derived or (f.value == f.value.to_integral() and 1900 <= f.value <= 2100):
             continue
         if (f.percent or f.unit == "%") != percent:
             continue
-        out.append(abs(f.value) * (1000 if f.unit == "€ 1.000" else 1))
+        out.append(abs(f.value) * f.scale)
     return out
 
 
@@ -189,7 +189,7 @@ def _within_bound(claim: Claim, comparison: Comparison, found: Sequence[PartAnsw
     """Whether the report's figure lies beyond the claimed bound ("meer dan 100"): judged on
     the first answer that states figures, and only when all of its figures agree."""
     bound = abs(claim.figures[0])
-    percent = bool(re.search(r"%|\bproc|\bpercent", claim.statement, re.IGNORECASE))
+    percent = "percent" in lexicon().amount_kinds(claim.statement)
     for answer in found:
         figures = _main_figures(answer, percent)
         if not figures:

@@ -21,6 +21,7 @@ class StatedFigure:
     label: str = ""
     percent: bool = False
     derived: bool = False  # worked out (a sum, difference, share), not printed
+    scale: Decimal = Decimal(1)  # times this is euros: 1000 for "bedragen x € 1.000"
 
 
 @dataclass

@@ -19,6 +19,7 @@ from service.answer.result import StatedFigure
 from service.answer.scope import Corpus
 from service.answer.table_match import Asked, TableMatch, row_label
 from service.core.numbers import format_number, passes, percentage
+from service.lexicon import lexicon
 from service.render import tables as text
 from service.understand.frame import Comparison, Language, Part
 
@@ -79,8 +80,7 @@ class Reading:
 
     def _percent_column(self, column: int) -> bool:
         """Whether a column holds percentages: its header says so, or its cells do."""
-        header = " ".join(self.table.columns[column].header).lower()
-        if "%" in header or "procent" in header or "percentage" in header:
+        if "percent" in lexicon().amount_kinds(" ".join(self.table.columns[column].header)):
             return True
         cells = [r.cells[column] for r in self.table.rows if r.cells[column] is not None]
         return bool(cells) and all(c.percent for c in cells if c is not None)
@@ -243,7 +243,12 @@ class Reading:
         percent = any(cell.percent for cell in used)
         self.figures.append(
             StatedFigure(
-                pick.value, self.table.unit, pick.year, pick.name, percent or self.table.unit == "%"
+                pick.value,
+                self.table.unit,
+                pick.year,
+                pick.name,
+                percent or self.table.unit == "%",
+                scale=self.table.scale,
             )
         )
         n = str(self.mark(pick.row))
@@ -345,7 +350,9 @@ class Reading:
         best = [p for p in ordered if p.value == ordered[0].value]
         lines = [self.state(p) for p in best] if len(best[0].columns) > 1 else []
         for p in best if not lines else []:
-            self.figures.append(StatedFigure(p.value, self.table.unit, p.year, p.name))
+            self.figures.append(
+                StatedFigure(p.value, self.table.unit, p.year, p.name, scale=self.table.scale)
+            )
         names = ", ".join(f"{row_label(self.table.rows[p.row])} [{self.mark(p.row)}]" for p in best)
         key_name = "least" if self.part.operation == "min" else "most"
         return [

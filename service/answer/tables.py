@@ -28,7 +28,7 @@ from service.answer.table_match import (
 )
 from service.answer.table_ops import Reading
 from service.core.numbers import format_number
-from service.core.text import fold, words
+from service.core.text import fold
 from service.lexicon import lexicon
 from service.lexicon.vocabulary import Vocabulary
 from service.render import tables as text
@@ -247,10 +247,8 @@ def _unit_fits(part: Part, asked: Asked, table: Table) -> bool:
 
 def _names_money(table: Table) -> bool:
     """Whether a table's title, headers or labels use a money word ("Kosten", "Lasten")."""
-    text = " ".join(
-        [table.title, *(c.label for c in table.columns), *(r.label for r in table.rows)]
-    )
-    return any(m.value == "money" for m in lexicon().amounts.find(" ".join(words(text))))
+    labels = [table.title, *(c.label for c in table.columns), *(r.label for r in table.rows)]
+    return "money" in lexicon().amount_kinds(" ".join(labels))
 
 
 def _operation_is_a_label(part: Part, view: TableView, vocabulary: Vocabulary) -> bool:

@@ -111,9 +111,13 @@ class Lexicon:
         """Everyday Dutch and English phrases with the report words they stand for."""
         return _phrase_table(self.synonyms, tuple(sorted(self.en_nl.items())))
 
+    def amount_kinds(self, text: str) -> frozenset[str]:
+        """The kinds of amount a text names: "kosten" money, "%" or "procent" percent, …"""
+        return frozenset(m.value for m in self.amounts.find(fold(text)))
+
     def everyday_words(self) -> frozenset[str]:
         """Municipality names that are also everyday Dutch words."""
-        return frozenset(m.name for m in self.municipalities if m.everyday_word)
+        return _everyday_words(self.municipalities)
 
     def municipality_names(self) -> PhraseTable:
         """Every municipality name and alias, mapped to the official name."""
@@ -178,6 +182,11 @@ def _phrase_table(synonyms: PhraseTable, en_nl: tuple[tuple[str, str], ...]) -> 
     entries = list(synonyms.values.items())
     entries += [(english.replace("-", " "), dutch) for english, dutch in en_nl]
     return PhraseTable(entries)
+
+
+@lru_cache(maxsize=4)
+def _everyday_words(municipalities: tuple[Municipality, ...]) -> frozenset[str]:
+    return frozenset(m.name for m in municipalities if m.everyday_word)
 
 
 @lru_cache(maxsize=4)

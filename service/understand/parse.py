@@ -17,6 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import lru_cache
 
 from service.core.numbers import extract_numbers
 from service.core.text import YEAR, fold_aligned, words, years_in
@@ -61,18 +62,21 @@ _OPERATION_ORDER: tuple[Operation, ...] = (
 _AMOUNT_ORDER: tuple[Amount, ...] = ("percent", "money", "score", "count")
 QUESTION_WORD_TYPO = 0.85  # "hoevel"/"hoeveel" 0.92; "waarop"/"waarom" 0.83 stays apart
 # "meer dan 30", "hoger waren dan € 50.000", "onder de 4 miljoen": a bound to compare with.
-_THRESHOLD = re.compile(
-    r"\b(?:(?P<op>meer|minder|hoger|lager|groter|kleiner|more|fewer|less|higher|lower|greater)"
-    r"(?:\s+[^\W\d]+){0,2}?\s+(?:dan|than)|(?P<bound>boven|onder|minstens|ten minste|"
-    r"above|below|at least))\s+(?:de\s+|the\s+)?(?P<euro>€\s*|euro\s+)?(?P<n>\d+(?:[.,]\d+)*)\b"
-)
-_THRESHOLD_OPS: dict[str, Comparison] = {
-    **dict.fromkeys(("meer", "hoger", "groter", "boven", "more", "higher", "greater"), ">"),
-    **dict.fromkeys(("minder", "lager", "kleiner", "onder", "fewer", "less", "lower"), "<"),
-    "above": ">",
-    "below": "<",
+# Comparatives take "dan"/"than" (a word or two may come between); bounds stand alone.
+_COMPARATIVES: dict[str, Comparison] = {
+    **dict.fromkeys(("meer", "hoger", "groter", "more", "higher", "greater"), ">"),
+    **dict.fromkeys(("minder", "lager", "kleiner", "fewer", "less", "lower"), "<"),
+}
+_BOUNDS: dict[str, Comparison] = {
+    **dict.fromkeys(("boven", "above"), ">"),
+    **dict.fromkeys(("onder", "below"), "<"),
     **dict.fromkeys(("minstens", "ten minste", "at least"), ">="),
 }
+_THRESHOLD = re.compile(
+    rf"\b(?:(?P<op>{'|'.join(_COMPARATIVES)})(?:\s+[^\W\d]+){{0,2}}?\s+(?:dan|than)"
+    rf"|(?P<bound>{'|'.join(_BOUNDS)}))"
+    r"\s+(?:de\s+|the\s+)?(?P<euro>€\s*|euro\s+)?(?P<n>\d+(?:[.,]\d+)*)\b"
+)
 
 
 def _bound(folded: str) -> tuple[Comparison, re.Match[str]] | None:
@@ -80,7 +84,8 @@ def _bound(folded: str) -> tuple[Comparison, re.Match[str]] | None:
     for match in _THRESHOLD.finditer(folded):
         if not match.group("euro") and YEAR.fullmatch(match.group("n")):
             continue
-        return _THRESHOLD_OPS[match.group("op") or match.group("bound")], match
+        op = match.group("op")
+        return (_COMPARATIVES[op] if op else _BOUNDS[match.group("bound")]), match
     return None
 
 
@@ -133,11 +138,16 @@ def understand(
     return frame
 
 
+@lru_cache(maxsize=1)
+def _long_question_words() -> tuple[str, ...]:
+    return tuple(w for w in lexicon().question_words.values if w.isalpha() and len(w) >= 6)
+
+
 def spell_question_words(question: str) -> str:
     """A question with a typo in a long question word mended ("hoevel" → "hoeveel",
     "wanner" → "wanneer"): the question word decides what kind of answer is given, and
     no report vocabulary corrects it. Only words of six letters or more, one letter off."""
-    targets = [w for w in lexicon().question_words.values if w.isalpha() and len(w) >= 6]
+    targets = _long_question_words()
 
     def mend(match: re.Match[str]) -> str:
         written = match.group(0)
@@ -339,7 +349,7 @@ def _operation(matches: Sequence[PhraseMatch], overview: bool, folded: str = "")
 
 
 def _amount(folded: str) -> Amount | None:
-    found = {m.value for m in lexicon().amounts.find(folded)}
+    found = lexicon().amount_kinds(folded)
     return next((a for a in _AMOUNT_ORDER if a in found), None)
 
 
