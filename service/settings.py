@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlsplit
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,6 +48,43 @@ class Settings(BaseSettings):
 
     # Privacy: the raw text of questions is never logged unless this is switched on.
     log_questions: bool = False
+
+    # The widget on other sites, and feedback
+    # Websites whose pages may call the API from a browser, comma-separated in the environment
+    # ("https://intranet.zoetermeer.nl,http://127.0.0.1:8123"); empty means only our own pages.
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Thumbs and comments on answers; never the asker's IP address or question.
+    feedback_db: Path = ROOT / "data" / "feedback.sqlite3"
+    # Staff download feedback as CSV with this bearer token; empty switches the download off.
+    feedback_token: SecretStr = SecretStr("")
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: Any) -> list[str]:
+        items = value.split(",") if isinstance(value, str) else list(value or [])
+        origins = [normalise_origin(str(item)) for item in items if str(item).strip()]
+        return list(dict.fromkeys(origins))
+
+
+def normalise_origin(value: str) -> str:
+    """`scheme://host[:port]` as a browser sends it in `Origin`: lowercase, no default port.
+
+    Raises ValueError for anything that is not an http(s) origin ("*", "null", a path).
+    """
+    text = value.strip().rstrip("/")
+    parts = urlsplit(text)
+    scheme = parts.scheme.lower()
+    if scheme not in {"http", "https"} or not parts.hostname:
+        raise ValueError(f"not an http(s) origin: {value!r}")
+    if parts.path or parts.query or parts.fragment or "@" in parts.netloc:
+        raise ValueError(f"an origin has no path, query or user: {value!r}")
+    host = parts.hostname.lower()
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    port = parts.port  # raises ValueError for a port that is no number
+    if port is None or port == {"http": 80, "https": 443}[scheme]:
+        return f"{scheme}://{host}"
+    return f"{scheme}://{host}:{port}"
 
 
 @lru_cache

@@ -27,6 +27,7 @@ from service.answer.knowledge import Knowledge, SentenceUnit, load_knowledge
 from service.answer.result import PartAnswer, make_citation
 from service.answer.retrieval import HybridRetriever, RetrievalMode
 from service.answer.scope import Corpus
+from service.answer.suggestions import Suggestion, suggest
 from service.answer.tables import TableAnswerer
 from service.answer.text import TextAnswerer
 from service.core.numbers import format_number
@@ -99,8 +100,20 @@ class Assistant:
             *text_discrepancies(knowledge, self.tables, self.corpus),
         ]
         self.tables.discrepancies = list(self.discrepancies)
+        self._suggestions: list[Suggestion] | None = None
 
     # -- the public face ------------------------------------------------------------------
+
+    def suggestions(self) -> list[Suggestion]:
+        """A few answered questions per report, worked out once on first use."""
+        if self._suggestions is None:
+            self._suggestions = suggest(
+                list(self.corpus.documents.values()),
+                self.knowledge,
+                lambda doc: list(self.knowledge.tables.for_documents([doc])),
+                self.ask,
+            )
+        return self._suggestions
 
     def source(self, document: str) -> str:
         """The unedited text of a document, which every citation's offsets point into."""
@@ -134,9 +147,22 @@ class Assistant:
         response = enforce_grounding(
             self.compose(frame), self.knowledge.sources, frame.question, names
         )
+        response.inconsistencies = self.inconsistencies(response.citations)
         if request.explain:
             response.frame = frame.to_dict(with_text=True)
         return response
+
+    def inconsistencies(self, citations: Sequence[Citation]) -> list[str]:
+        """Where the report disagrees with itself about a passage the answer cites."""
+        cited = [(c.document, c.start, c.end) for c in citations]
+        return list(
+            dict.fromkeys(
+                d.explanation
+                for d in self.discrepancies
+                for doc, start, end in cited
+                if d.document == doc and any(s.start < end and start < s.end for s in d.spans)
+            )
+        )
 
     def compose(self, frame: Frame) -> AskResponse:
         """The answer as the routes compose it, before the grounding check."""

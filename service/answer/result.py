@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from service.web.schemas import Citation, Route
+from ingest.tables.model import Row, Table, row_view
+from service.web.schemas import Citation, Route, TableCell, TableSource
 
 
 @dataclass(frozen=True)
@@ -52,9 +53,11 @@ def make_citation(
     source: str,
     start: int,
     end: int,
-    table_row: str | None = None,
+    table: Table | None = None,
+    row: Row | None = None,
 ) -> Citation:
-    """A citation of `source[start:end]`, verbatim by construction."""
+    """A citation of `source[start:end]`, verbatim by construction; a cited table row also
+    carries its readable view and its layout as a small table."""
     return Citation(
         id=number,
         document=document,
@@ -63,5 +66,21 @@ def make_citation(
         quote=source[start:end],
         start=start,
         end=end,
-        table_row=table_row,
+        table_row=row_view(table, row) if table and row else None,
+        table=table_source(table, row) if table and row else None,
+    )
+
+
+def table_source(table: Table, row: Row) -> TableSource:
+    """A row with its title, row label and each printed value under its column header."""
+    return TableSource(
+        title=table.title,
+        unit=f"bedragen x {table.unit}" if table.unit.startswith("€") else "",
+        stub=table.stub,
+        row=f"{row.group}: {row.label}" if row.group else row.label,
+        cells=[
+            TableCell(column=column.label, value=cell.raw)
+            for column, cell in zip(table.columns, row.cells, strict=True)
+            if cell is not None
+        ],
     )

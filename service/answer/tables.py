@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 from ingest.consistency import Discrepancy
-from ingest.tables.model import Table, row_view
+from ingest.tables.model import Table
 from ingest.tables.store import TableStore
 from service.answer.result import PartAnswer, StatedFigure, make_citation
 from service.answer.scope import Corpus
@@ -186,7 +186,8 @@ class TableAnswerer:
                     self.sources[table.document],
                     start,
                     end,
-                    table_row=row_view(table, table.rows[row]) if row is not None else None,
+                    table=table,
+                    row=table.rows[row] if row is not None else None,
                 )
             )
         return out

@@ -172,10 +172,17 @@ ERROR_EMPTY_QUESTION = "Stel een vraag: het vraagveld is leeg."
 ERROR_TOO_LONG = "De vraag is te lang. Gebruik hoogstens {limit} tekens."
 ERROR_HISTORY_TOO_LONG = "Het gesprek is te lang. Stuur hoogstens {limit} eerdere beurten mee."
 ERROR_WRONG_TYPE = "Het veld '{field}' heeft een verkeerd type."
-ERROR_INDEX_MISSING = (
-    "De vraagbaak is nog niet klaar voor gebruik: de zoekindex ontbreekt. "
-    "Beheerder: bouw de index met 'make index' (of 'python -m ingest') en start de service opnieuw."
+# What people see when the service cannot answer; what an administrator should do goes to
+# the logs and /readyz (ADMIN_*), never to citizens.
+ERROR_UNAVAILABLE = (
+    "De vraagbaak is even niet bereikbaar. Probeer het over een paar minuten opnieuw."
 )
+ADMIN_INDEX_MISSING = (
+    "De zoekindex ontbreekt. Bouw hem met 'make index' (of 'python -m ingest') "
+    "en start de service opnieuw."
+)
+ERROR_DOCUMENT_NOT_FOUND = "Dit verslag staat niet in de vraagbaak."
+ERROR_DOCUMENT_RANGE = "Dit stuk tekst staat niet in het verslag."
 ERROR_NOT_FOUND = "Deze pagina bestaat niet."
 ERROR_UNGROUNDED = (
     "Ik kan dit antwoord niet met een bron onderbouwen, dus ik geef het niet. "
@@ -183,6 +190,15 @@ ERROR_UNGROUNDED = (
 )
 ERROR_INTERNAL = "Er ging iets mis aan onze kant. Probeer het later opnieuw."
 ERROR_BAD_JSON = "De aanvraag is geen geldige JSON."
+
+
+# Suggested questions for an empty conversation, made from each report's own tables and
+# headings (and kept only when the vraagbaak answers them).
+# `where` is empty when the corpus holds one municipality, else " in <municipality>".
+SUGGEST_MONEY = "Wat waren de lasten van {programme} in {year}{where}?"
+SUGGEST_TABLE = "Wat zegt het verslag over ‘{subject}’ in {year}{where}?"
+SUGGEST_SECTION = "Wat zegt het verslag over ‘{subject}’{where}?"
+SUGGEST_WHERE = " in {municipality}"
 
 
 def say(template: dict[str, str], language: Language, **values: str) -> str:
@@ -195,3 +211,18 @@ def join_words(items: list[str], language: Language) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + f" {AND[language]} " + items[-1]
+
+
+# The widget on other sites, and feedback (API errors, always Dutch).
+ERROR_ORIGIN_NOT_ALLOWED = "Deze website mag de vraagbaak niet gebruiken."
+ERROR_FIELD_TOO_LONG = "Het veld '{field}' is te lang. Gebruik hoogstens {limit} tekens."
+ERROR_FIELD_TOO_MANY = "Het veld '{field}' heeft te veel onderdelen. Gebruik er hoogstens {limit}."
+ERROR_FIELD_INVALID = "Het veld '{field}' heeft geen geldige waarde."
+ERROR_FEEDBACK_UNAVAILABLE = (
+    "De feedback kan nu niet worden bewaard of opgehaald. Probeer het later opnieuw."
+)
+ADMIN_FEEDBACK_UNAVAILABLE = (
+    "De feedbackdatabase is niet te openen. Kijk of de map bestaat en of de service daarin "
+    "mag schrijven (instelling VRAAGBAAK_FEEDBACK_DB)."
+)
+ERROR_FEEDBACK_TOKEN = "U heeft geen toegang tot de feedback. Gebruik de juiste toegangssleutel."

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.responses import RedirectResponse
+from fastapi.responses import FileResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from ingest.embed import ModelMissingError
@@ -16,7 +16,10 @@ from ingest.store import IndexMissingError
 from service.answer.pipeline import Assistant, build_assistant
 from service.render import messages
 from service.settings import Settings, get_settings
-from service.web.api import router
+from service.web import documents, feedback
+from service.web.api import probes, router
+from service.web.cors import CorsAllowlist
+from service.web.docs import install_docs
 from service.web.errors import install_error_handlers
 
 log = logging.getLogger(__name__)
@@ -33,13 +36,14 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.assistant = None
-        app.state.startup_error = messages.ERROR_INDEX_MISSING
+        app.state.startup_error = messages.ADMIN_INDEX_MISSING
         try:
             app.state.assistant = assistant_factory(settings)
         except (IndexMissingError, ModelMissingError) as exc:
-            # Serve anyway, so /v1/health and every /v1/ask say clearly what to do.
-            app.state.startup_error = messages.ERROR_INDEX_MISSING
-            log.error("no index loaded: %s", exc)
+            # Serve anyway: people get "come back later", administrators the reason (in the
+            # log and at /readyz), whether the model or the index is missing.
+            app.state.startup_error = str(exc)
+            log.error("not ready: %s", exc)
         yield
 
     app = FastAPI(
@@ -47,12 +51,25 @@ def create_app(
         description="Vragen over gemeentelijke jaarverslagen, met letterlijke bronnen.",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # served from local files by install_docs, never from a CDN
+        redoc_url=None,
     )
     app.dependency_overrides[get_settings] = lambda: settings
+    app.state.feedback_store = feedback.FeedbackStore(settings.feedback_db)
+    app.add_middleware(CorsAllowlist, origins=settings.cors_origins)
     install_error_handlers(app)
+    install_docs(app)
     app.include_router(router)
+    app.include_router(documents.router)
+    app.include_router(feedback.router)
+    app.include_router(probes)
     if STATIC.is_dir():
         app.mount("/widget", StaticFiles(directory=STATIC, html=True), name="widget")
+
+        # The one-tag embed: <script src="https://host/widget.js" data-api="https://host">.
+        @app.get("/widget.js", include_in_schema=False)
+        def widget_script() -> FileResponse:
+            return FileResponse(STATIC / "widget.js", media_type="text/javascript")
 
         @app.get("/", include_in_schema=False)
         def root() -> RedirectResponse:

@@ -25,6 +25,17 @@ class ServiceUnavailable(Exception):
     """The service cannot answer yet (no index); the message says how to fix it."""
 
 
+class ApiError(Exception):
+    """A failure a route reports itself: its status, code, Dutch message and extra headers."""
+
+    def __init__(
+        self, status: int, code: str, message: str, headers: Mapping[str, str] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+        self.headers = dict(headers or {})
+
+
 def error_body(
     code: str, message: str, details: list[dict[str, Any]] | None = None
 ) -> dict[str, Any]:
@@ -56,10 +67,17 @@ def validation_message(errors: Sequence[Mapping[str, Any]]) -> str:
         return messages.ERROR_VALIDATION.format(detail=f"het veld '{field}' ontbreekt.")
     if kind == "extra_forbidden":
         return messages.ERROR_VALIDATION.format(detail=f"het veld '{field}' is onbekend.")
+    context = first.get("ctx") or {}
     if kind == "literal_error":
-        return messages.ERROR_VALIDATION.format(
-            detail=f"'{field}' moet 'user' of 'assistant' zijn."
-        )
+        # pydantic's "'up' or 'down'" becomes "'up' of 'down'".
+        expected = str(context.get("expected", "")).replace(" or ", " of ")
+        return messages.ERROR_VALIDATION.format(detail=f"'{field}' moet {expected} zijn.")
+    if kind == "string_too_long" and "max_length" in context:
+        return messages.ERROR_FIELD_TOO_LONG.format(field=field, limit=context["max_length"])
+    if kind == "too_long" and "max_length" in context:
+        return messages.ERROR_FIELD_TOO_MANY.format(field=field, limit=context["max_length"])
+    if kind in {"string_pattern_mismatch", "string_too_short", "value_error"}:
+        return messages.ERROR_FIELD_INVALID.format(field=field)
     return messages.ERROR_WRONG_TYPE.format(field=field)
 
 
@@ -86,6 +104,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ServiceUnavailable)
     async def _unavailable(_: Request, exc: ServiceUnavailable) -> JSONResponse:
         return JSONResponse(error_body("index_missing", str(exc)), status_code=503)
+
+    @app.exception_handler(ApiError)
+    async def _api(_: Request, exc: ApiError) -> JSONResponse:
+        return JSONResponse(error_body(exc.code, exc.message), exc.status, headers=exc.headers)
 
     @app.exception_handler(Exception)
     async def _internal(_: Request, exc: Exception) -> JSONResponse:

@@ -40,12 +40,31 @@ class AskRequest(BaseModel):
         return value
 
 
+class TableCell(BaseModel):
+    """One value of a cited row under its column header, both as printed."""
+
+    column: str
+    value: str
+
+
+class TableSource(BaseModel):
+    """A cited table row laid out for people: the table's title, the header above the row
+    labels, the row's label and each value under its column header."""
+
+    title: str
+    unit: str = Field(default="", description="How the figures read, e.g. 'bedragen x € 1.000'.")
+    stub: str = Field(default="", description="The header above the row labels, e.g. 'Wijk'.")
+    row: str
+    cells: list[TableCell]
+
+
 class Citation(BaseModel):
     """A verbatim passage of a report: `quote == source[start:end]` of document `document`.
 
     `title` names the report for people; `table_row` is set for a cited table row: the
     row as it reads with its table's title and column headers ("Tabel 3.1 … — Bloemendaal:
-    Koop Lopende casuïstiek 4, …"), since a bare row of figures means little on its own.
+    Koop Lopende casuïstiek 4, …"), since a bare row of figures means little on its own;
+    `table` is the same row as a small table.
     """
 
     id: int
@@ -56,6 +75,7 @@ class Citation(BaseModel):
     start: int
     end: int
     table_row: str | None = None
+    table: TableSource | None = None
 
 
 class PartSummary(BaseModel):
@@ -75,6 +95,27 @@ class AskResponse(BaseModel):
     resolved_question: str | None = None
     language: Literal["nl", "en"] = "nl"
     parts: list[PartSummary] = Field(default_factory=list)
+    inconsistencies: list[str] = Field(
+        default_factory=list,
+        description="Where the report's text and tables disagree about a cited passage.",
+    )
+    question_id: str = Field(
+        default="", description="The same for the same question and conversation; for feedback."
+    )
     frame: dict[str, Any] | None = Field(
         default=None, description="How the question was understood; only with `explain`."
     )
+
+
+class Suggestion(BaseModel):
+    """A question the vraagbaak answers, to offer in an empty conversation."""
+
+    question: str
+    document: str
+    title: str
+
+
+class Suggestions(BaseModel):
+    """A few suggested questions per report, newest report first."""
+
+    suggestions: list[Suggestion]

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from ingest.pipeline import run_ingest
 from service.answer.pipeline import build_assistant
+from service.render import messages
 from service.settings import Settings
 from service.web.app import create_app
 from tests.conftest import REPORT_ID, FakeEmbeddings
@@ -104,13 +105,26 @@ def test_unknown_path_gets_the_same_shape(client: TestClient) -> None:
     assert_error_shape(client.get("/v1/bestaat-niet"), 404)
 
 
-def test_missing_index_gives_503_saying_how_to_build_it(tmp_path: Path) -> None:
+def test_missing_index_tells_people_to_come_back_and_administrators_how_to_fix_it(
+    tmp_path: Path,
+) -> None:
     settings = Settings(index_dir=tmp_path / "leeg", model_dir=tmp_path / "no-model")
     app = create_app(settings, lambda s: build_assistant(s, embeddings=FakeEmbeddings()))
     with TestClient(app) as client:
         error = assert_error_shape(client.post("/v1/ask", json={"question": "Hoi?"}), 503)
-        assert "make index" in error["message"]
+        # Citizens read no admin instructions; those are at /readyz (and in the log).
+        assert error["message"] == messages.ERROR_UNAVAILABLE
+        assert "make" not in client.get("/v1/health").text
         assert client.get("/v1/health").json()["status"] == "no_index"
+        assert client.get("/healthz").status_code == 200
+        ready = client.get("/readyz")
+        assert ready.status_code == 503 and "make index" in ready.json()["reason"]
+
+
+def test_ready_probe_names_the_build(client: TestClient) -> None:
+    ready = client.get("/readyz")
+    assert ready.status_code == 200 and ready.json()["status"] == "ready"
+    assert ready.json()["build_id"] == client.get("/v1/health").json()["build_id"]
 
 
 def test_question_text_is_not_logged(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:

@@ -64,9 +64,9 @@ def script(client: TestClient) -> str:
     return re.sub(r"^\s*//.*$", "", re.sub(r"/\*.*?\*/", "", source, flags=re.S), flags=re.M)
 
 
-@pytest.fixture(scope="module")
-def css(client: TestClient) -> str:
-    return client.get("/widget/widget.css").text
+@pytest.fixture(scope="module", params=["widget.css", "page.css"])
+def css(client: TestClient, request: pytest.FixtureRequest) -> str:
+    return client.get(f"/widget/{request.param}").text
 
 
 def _luminance(hex_colour: str) -> float:
@@ -125,27 +125,12 @@ def test_widget_files_are_served_with_their_content_type(
     assert content_type in response.headers["content-type"]
 
 
-def test_page_is_dutch_with_one_h1(page: _Elements) -> None:
+def test_page_is_dutch_and_holds_the_same_component_as_the_embed(page: _Elements) -> None:
     assert page.find("html", lang="nl")
-    assert len(page.find("h1")) == 1
-    assert page.find("h2")
-
-
-def test_question_field_has_a_visible_label_and_no_form_name(page: _Elements) -> None:
-    (field,) = page.find("textarea")
-    assert page.find("label", **{"for": field["id"]})
-    # Without a name the question can never end up in a query string, even without JavaScript.
-    assert "name" not in field
-    (form,) = page.find("form")
-    assert form.get("method", "get").lower() == "post"
-    assert "action" not in form
-
-
-def test_conversation_is_a_polite_log_with_alert_and_status_regions(page: _Elements) -> None:
-    assert page.find(role="log", aria_live="polite")
-    assert page.find(role="alert")
-    assert page.find(role="status")
-    assert any("aria-live" in attrs for _, attrs in page.elements)
+    assert page.find("title")
+    (widget,) = page.find("vraagbaak-widget")
+    assert widget["layout"] == "page"
+    assert page.find("script", src="widget.js")
 
 
 def test_page_can_zoom_and_loads_nothing_from_elsewhere(page: _Elements) -> None:
@@ -163,14 +148,10 @@ def test_script_inserts_api_text_as_text_only(script: str) -> None:
 
 
 def test_script_keeps_questions_out_of_console_storage_and_urls(script: str) -> None:
-    for leak in (
-        "console.",
-        "localStorage",
-        "sessionStorage",
-        "location.search",
-        "URLSearchParams",
-    ):
+    for leak in ("console.", "localStorage", "location.search", "URLSearchParams", "cookie"):
         assert leak not in script
+    # The conversation is kept for this tab only, in one place, so it survives a reload.
+    assert script.count("sessionStorage") == 2
     assert '"POST"' in script
 
 
@@ -186,7 +167,7 @@ def test_page_and_script_use_no_inline_event_handlers_or_styles(
 
 def test_script_sends_both_sides_of_the_conversation_back(script: str) -> None:
     assert 'role: "user"' in script and 'role: "assistant"' in script
-    assert "history: history.slice(-MAX_HISTORY_TURNS)" in script
+    assert "history: this.state.history.slice(-MAX_HISTORY_TURNS)" in script
 
 
 def test_script_marks_english_answers_and_keeps_its_own_labels_dutch(script: str) -> None:

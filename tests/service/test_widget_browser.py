@@ -1,69 +1,44 @@
-"""The chat widget in a real browser: axe-core (WCAG 2.0/2.1 A and AA), keyboard, reflow.
+"""The full-page widget (/widget/) in a real browser: axe-core (WCAG 2.0/2.1 A and AA),
+keyboard, reflow, languages.
 
 Runs Debian's Chromium through Playwright (never a downloaded browser) against the app
 served on loopback. The assistant is a stand-in that returns fixed answers, so these tests
-check what a person sees and can do, not how good the answers are.
+check what a person sees and can do, not how good the answers are (the one-tag embed with
+real answers is in test_embed_browser.py).
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-import uvicorn
 
 from ingest.pipeline import run_ingest
 from service.answer.pipeline import Assistant, build_assistant
+from service.answer.suggestions import Suggestion
 from service.settings import Settings
 from service.web.app import create_app
-from service.web.schemas import AskRequest, AskResponse, Citation, PartSummary
+from service.web.schemas import (
+    AskRequest,
+    AskResponse,
+    Citation,
+    PartSummary,
+    TableCell,
+    TableSource,
+)
 from tests.conftest import CORPUS, FakeEmbeddings
+from tests.service.browser_support import axe_violations, chromium, serve
 
 pytestmark = pytest.mark.browser
 
 
-def _missing(what: str) -> None:
-    """Skip on a developer's machine; fail in CI, where a skip would hide a broken install."""
-    if os.environ.get("CI"):
-        pytest.fail(f"{what} (CI must install it)", pytrace=False)
-    pytest.skip(what, allow_module_level=True)
-
-
-CHROMIUM = shutil.which("chromium")
-if CHROMIUM is None:
-    _missing("Chromium is not installed: apt-get install chromium (.ci/run does)")
-try:
-    from axe_playwright_python.base import AXE_SCRIPT  # axe-core, bundled in the wheel
-    from playwright import sync_api
-except ImportError:
-    _missing("Playwright or axe-playwright-python is missing: pip install -r requirements.lock")
-
-# Chromium without these flags tries to reach Google's hosts, which this network refuses.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-AXE_OPTIONS = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-    "resultTypes": ["violations"],
-}
 MULTI_PART_QUESTION = (
     "Hoeveel lopende casussen had Meerzicht bij koopwoningen "
     "en hoeveel meldingen verwerkte Team Handhaving?"
 )
 ENGLISH_QUESTION = "and how many burglaries?"
-RAW_ROW_LABEL = "Zo staat de regel in het verslag"
 TITLE = "Jaarrekening 2024 — Programma 5 Veiligheid (Zoetermeer)"
 DOCUMENT = "zoetermeer-jaarrekening-2024-programma-5-veiligheid"
 TABLE_ROW = (
@@ -96,6 +71,27 @@ MULTI_PART_ANSWER = AskResponse(
             start=2978,
             end=3003,
             table_row=TABLE_ROW,
+            table=TableSource(
+                title="Tabel 5.1 Woonoverlast 2024",
+                stub="Woonoverlast 2024",
+                row="Meerzicht",
+                cells=[
+                    TableCell(column=c, value=v)
+                    for c, v in zip(
+                        [
+                            "Koop Lopende casuïstiek",
+                            "Koop Afgeronde casuïstiek",
+                            "Corporatie Lopende casuïstiek",
+                            "Corporatie Afgeronde casuïstiek",
+                            "Particulier Lopende casuïstiek",
+                            "Particulier Afgeronde casuïstiek",
+                            "Totaal",
+                        ],
+                        ["4", "6", "24", "9", "3", "0", "46"],
+                        strict=True,
+                    )
+                ],
+            ),
         ),
         Citation(
             id=2,
@@ -154,11 +150,15 @@ class CannedAssistant:
 
     def __init__(self, real: Assistant) -> None:
         self.knowledge = real.knowledge
+        self.corpus = real.corpus
         self.requests: list[AskRequest] = []
 
     def ask(self, request: AskRequest) -> AskResponse:
         self.requests.append(request)
         return ENGLISH_ANSWER if request.question == ENGLISH_QUESTION else MULTI_PART_ANSWER
+
+    def suggestions(self) -> list[Suggestion]:
+        return [Suggestion(MULTI_PART_QUESTION, DOCUMENT, TITLE)]
 
 
 @dataclass
@@ -172,7 +172,12 @@ class _Served:
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[_Served]:
     root = tmp_path_factory.mktemp("browser")
-    settings = Settings(corpus_dir=CORPUS, index_dir=root / "index", model_dir=root / "no-model")
+    settings = Settings(
+        corpus_dir=CORPUS,
+        index_dir=root / "index",
+        model_dir=root / "no-model",
+        feedback_db=root / "feedback.sqlite3",
+    )
     run_ingest(settings, FakeEmbeddings)
     holder: dict[str, CannedAssistant] = {}
 
@@ -180,32 +185,14 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[_Served]:
         holder["assistant"] = CannedAssistant(build_assistant(s, embeddings=FakeEmbeddings()))
         return holder["assistant"]
 
-    app = create_app(settings, factory)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the app did not start"
-        time.sleep(0.05)
-    yield _Served(f"http://127.0.0.1:{port}", holder["assistant"])
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    with serve(create_app(settings, factory)) as url:
+        yield _Served(url, holder["assistant"])
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    # launch() starts Chromium with a new, empty profile (its own --user-data-dir).
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 def _open(browser: Any, served: _Served, width: int = 1024, height: int = 768) -> Any:
@@ -214,6 +201,7 @@ def _open(browser: Any, served: _Served, width: int = 1024, height: int = 768) -
     # The widget asks /v1/health on load and shows an error when the service is down.
     with page.expect_response("**/v1/health"):
         page.goto(f"{served.url}/widget/")
+    page.locator(".suggestion").first.wait_for()
     return page
 
 
@@ -222,26 +210,25 @@ def _ask(page: Any, question: str) -> None:
     page.locator("#question").fill(question)
     page.locator("#question").press("Enter")
     page.locator(".turn--answer").nth(answers).wait_for()
-    page.wait_for_function("!document.getElementById('send').disabled")
-
-
-def _axe_violations(page: Any) -> list[dict[str, Any]]:
-    page.evaluate(AXE_SCRIPT)
-    result = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
-    return [
-        {
-            "id": v["id"],
-            "impact": v["impact"],
-            "help": v["help"],
-            "targets": [n["target"] for n in v["nodes"]],
-        }
-        for v in result["violations"]
-    ]
+    page.locator("#question").evaluate("e => e.getRootNode().activeElement")
+    page.wait_for_function(
+        "!document.querySelector('vraagbaak-widget').shadowRoot"
+        ".querySelector('button[type=submit]').disabled"
+    )
 
 
 def test_empty_widget_has_no_axe_violations(browser: Any, served: _Served) -> None:
     page = _open(browser, served)
-    assert _axe_violations(page) == []
+    assert axe_violations(page) == []
+    # One h1; the field has a visible label and no name, so the question never ends up in
+    # a URL; the conversation is a polite log, errors an alert, progress a status.
+    assert page.locator("h1").count() == 1
+    assert page.locator("label[for=question]").is_visible()
+    assert page.locator("#question").get_attribute("name") is None
+    assert page.locator("form").get_attribute("action") is None
+    assert page.locator("[role=log][aria-live=polite]").count() == 1
+    assert page.locator("[role=alert]").count() == 1
+    assert page.locator(".ask [role=status]").count() == 1
     page.context.close()
 
 
@@ -251,19 +238,25 @@ def test_multi_part_answer_with_table_sources_has_no_axe_violations(
     page = _open(browser, served)
     _ask(page, MULTI_PART_QUESTION)
     _ask(page, ENGLISH_QUESTION)
-    assert _axe_violations(page) == []
+    page.locator("details.source__details").evaluate_all("ns => ns.forEach(n => n.open = true)")
+    assert axe_violations(page) == []
     page.context.close()
 
 
-# Everything a keyboard user should reach, in page order, each numbered so it can be told apart.
-_FOCUSABLE = """() => Array.from(document.querySelectorAll(
-  'a[href], button:not([disabled]), textarea, summary, [tabindex]:not([tabindex="-1"])'
-)).map((e, i) => {
-  e.dataset.order = i;
-  return e.tagName.toLowerCase() + (e.id ? '#' + e.id : '.' + e.className + ':' + e.textContent);
-})"""
+# Everything a keyboard user should reach inside the widget, in order, each numbered.
+_FOCUSABLE = """() => {
+  const root = document.querySelector('vraagbaak-widget').shadowRoot;
+  return Array.from(root.querySelectorAll(
+    'a[href], button:not([disabled]), textarea, summary, [tabindex]:not([tabindex="-1"])'
+  )).filter(e => e.getClientRects().length && !e.closest('details:not([open]) > :not(summary)'))
+    .map((e, i) => {
+    e.dataset.order = i;
+    return e.tagName.toLowerCase() + (e.id ? '#' + e.id : '.' + e.className);
+  });
+}"""
 _ACTIVE = """() => {
-  const e = document.activeElement;
+  let e = document.activeElement;
+  while (e && e.shadowRoot && e.shadowRoot.activeElement) e = e.shadowRoot.activeElement;
   if (!e || e === document.body) return null;
   const style = getComputedStyle(e);
   return {
@@ -278,7 +271,7 @@ def _tab_through(page: Any) -> tuple[list[str], list[dict[str, Any]]]:
     """What should take focus, and what Tab from the top of the page reaches, in order."""
     expected = page.evaluate(_FOCUSABLE)
     page.evaluate("document.activeElement && document.activeElement.blur()")
-    page.locator("h1").click()  # moves Chromium's Tab starting point to the top of the page
+    page.locator("h1").click()  # moves Chromium's Tab starting point to the top
     reached: list[dict[str, Any]] = []
     for _ in range(len(expected) + 2):
         page.keyboard.press("Tab")
@@ -292,46 +285,48 @@ def _tab_through(page: Any) -> tuple[list[str], list[dict[str, Any]]]:
 def test_empty_widget_is_usable_with_the_keyboard_alone(browser: Any, served: _Served) -> None:
     page = _open(browser, served)
     expected, reached = _tab_through(page)
-    assert expected == ["textarea#question", "button#send", "button#reset"]
-    assert [r["order"] for r in reached] == [0, 1, 2]
+    assert expected == [
+        "button.button button--secondary",
+        "div.panel__body",
+        "button.suggestion",
+        "textarea#question",
+        "button.button button--primary",
+    ]
+    assert [r["order"] for r in reached] == list(range(len(expected)))
     assert all(r["outline"] >= 2 for r in reached), reached
-    # Ask without a mouse: Tab to the field, type, Enter.
-    page.keyboard.press("Tab")
-    page.keyboard.type(MULTI_PART_QUESTION)
+    # Ask without a mouse: a suggestion, then Enter.
+    page.locator(".suggestion").first.focus()
     page.keyboard.press("Enter")
     page.locator(".turn--answer").wait_for()
     page.context.close()
 
 
-def test_answer_links_and_details_follow_reading_order_with_visible_focus(
+def test_answer_links_and_sources_follow_reading_order_with_visible_focus(
     browser: Any, served: _Served
 ) -> None:
     page = _open(browser, served)
     _ask(page, MULTI_PART_QUESTION)
-    _ask(page, ENGLISH_QUESTION)
     expected, reached = _tab_through(page)
-    assert expected == [
-        "a.marker:bron [1]",
-        "a.marker:bron [2]",
-        "summary.:" + RAW_ROW_LABEL,
-        "a.marker:bron [1]",
-        "summary.:" + RAW_ROW_LABEL,
+    assert expected[:2] == ["button.button button--secondary", "div.panel__body"]
+    answer_part = expected[2:9]
+    assert answer_part == [
+        "a.marker",
+        "a.marker",
+        "summary.source__summary",
+        "summary.source__summary",
+        "button.button button--secondary thumb thumb--up",
+        "button.button button--secondary thumb thumb--down",
         "textarea#question",
-        "button#send",
-        "button#reset",
     ]
     assert [r["order"] for r in reached] == list(range(len(expected)))
     assert all(r["outline"] >= 2 for r in reached), reached
 
-    # A [n] link takes the keyboard user to its source; the raw row opens with Enter.
-    page.evaluate("document.activeElement.blur()")
+    # A [n] link opens its source and takes the keyboard user there.
     page.locator("a.marker").first.focus()
     page.keyboard.press("Enter")
-    assert page.evaluate(_ACTIVE) == {"order": None, "id": "antwoord-1-bron-1", "outline": 3}
-    page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.tagName") == "SUMMARY"
-    page.keyboard.press("Enter")
-    assert page.locator("details.source__raw").first.get_attribute("open") is not None
+    active = page.evaluate(_ACTIVE)
+    assert active is not None and active["outline"] == 3
+    assert page.locator("#antwoord-1-bron-1").get_attribute("open") is not None
     page.context.close()
 
 
@@ -343,13 +338,19 @@ def test_answer_shows_parts_sources_table_rows_and_languages(browser: Any, serve
         "Hoeveel lopende casussen had Meerzicht bij koopwoningen?",
         "Hoeveel meldingen verwerkte Team Handhaving?",
     ]
-    assert first.locator(".source__title").all_inner_texts() == [f"[1] {TITLE}", f"[2] {TITLE}"]
-    assert TABLE_ROW in first.locator(".source__row").inner_text()
-    raw = first.locator("details.source__raw blockquote")
-    assert not raw.is_visible() and raw.text_content() == "Meerzicht 4 6 24 9 3 0 46"
+    first.locator("details.source__details").evaluate_all("ns => ns.forEach(n => n.open = true)")
+    assert (
+        first.locator(".source__document a").all_text_contents()
+        == [TITLE + " (opent in een nieuw tabblad)"] * 2
+    )
+    table = first.locator("table.source__table")
+    assert table.locator("caption").inner_text() == "Tabel 5.1 Woonoverlast 2024"
+    assert table.locator("thead th").all_inner_texts() == ["Woonoverlast 2024", "Meerzicht"]
+    assert table.locator("tbody th").first.inner_text() == "Koop Lopende casuïstiek"
+    assert table.locator("tbody td").all_inner_texts() == ["4", "6", "24", "9", "3", "0", "46"]
     quote = MULTI_PART_ANSWER.citations[1].quote
-    assert first.locator("blockquote:visible").text_content() == quote
-    assert page.evaluate("document.documentElement.lang") == "nl"
+    assert first.locator("blockquote").text_content() == quote
+    assert first.evaluate("e => e.closest('[lang]').lang") == "nl"
     assert first.locator("[lang]").count() == 0
 
     _ask(page, ENGLISH_QUESTION)
@@ -358,6 +359,10 @@ def test_answer_shows_parts_sources_table_rows_and_languages(browser: Any, serve
         "Begrepen als: How many burglaries were there in 2024?"
     )
     assert second.locator(".answer").get_attribute("lang") == "en"
+    # What the English answer quotes from the report is marked as Dutch.
+    assert second.locator(".answer [lang=nl]").all_inner_texts()[0] == (
+        "‘Aantal woninginbraken per jaar (Realisatie 2024)’"
+    )
     assert second.locator(".resolved span").get_attribute("lang") == "en"
     assert page.locator(".turn--question .turn__text").nth(1).get_attribute("lang") == "en"
     assert second.locator(".turn__label, .sources").evaluate_all(
@@ -375,10 +380,13 @@ def test_answer_shows_parts_sources_table_rows_and_languages(browser: Any, serve
 
 _OVERFLOW = """() => {
   const width = document.documentElement.clientWidth;
+  const root = document.querySelector('vraagbaak-widget').shadowRoot;
   const out = [];
-  for (const e of document.querySelectorAll('body *')) {
+  for (const e of root.querySelectorAll('*')) {
     const style = getComputedStyle(e);
-    if (e.closest('.visually-hidden') || style.display === 'none') continue;
+    if (e.closest('.visually-hidden') || style.display === 'none' || !e.getClientRects().length) {
+      continue;
+    }
     const box = e.getBoundingClientRect();
     if (box.width && (box.right > width + 1 || box.left < -1)) out.push(e.outerHTML.slice(0, 80));
     const clips = ['hidden', 'clip'].includes(style.overflowX);
@@ -400,8 +408,11 @@ def test_conversation_reflows_without_horizontal_scrolling(
     page.evaluate(f"document.documentElement.style.fontSize = '{text_size}'")
     _ask(page, MULTI_PART_QUESTION)
     _ask(page, ENGLISH_QUESTION)
-    page.locator("details.source__raw").evaluate_all("nodes => nodes.forEach(n => n.open = true)")
+    page.locator("details.source__details").evaluate_all("ns => ns.forEach(n => n.open = true)")
     layout = page.evaluate(_OVERFLOW)
     assert layout["scroll"] <= layout["width"], layout
     assert layout["out"] == []
+    # The question field stays on the screen.
+    field = page.locator("#question").bounding_box()
+    assert field["y"] >= 0 and field["y"] + field["height"] <= 640
     page.context.close()

@@ -1,69 +1,101 @@
 /*
- * Chat widget for the jaarverslag Veiligheid 2024.
+ * Vraagbaak widget: one script tag on any page, or the full page at /widget/.
  *
- * The server is stateless, so the conversation lives here, in memory only: never in a URL,
- * in storage or in the console. Text from the API is inserted with textContent only.
+ *   <script src="https://host/widget.js" data-api="https://host" data-mode="citizen" defer></script>
+ *
+ * adds a launcher button and a chat panel to the page: the custom element
+ * <vraagbaak-widget>, whose shadow DOM keeps the host's styles out and its own in. No
+ * framework, no build step, no inline script or style (it runs under a strict CSP).
+ * The full page holds <vraagbaak-widget layout="page"> itself and gets no launcher.
+ *
+ * The server is stateless: the conversation travels with each question and is kept in
+ * sessionStorage (this tab only, gone when it closes), never in a URL or the console.
+ * Text from the API is inserted with textContent only.
  */
 (function () {
   "use strict";
 
-  // Mirrors service/schemas.py: the API rejects anything beyond these limits with a 422.
+  // Mirrors service/web/schemas.py: the API rejects anything beyond these limits with a 422.
   var MAX_QUESTION_CHARS = 1000;
   var MAX_HISTORY_TURNS = 20;
   var MAX_TURN_CHARS = 4 * MAX_QUESTION_CHARS;
+  var MAX_COMMENT_CHARS = 1000;
+  var MAX_KEPT_ANSWERS = 20;
+  var MAX_SUGGESTIONS = 6;
   var TIMEOUT_MS = 60000;
   var COUNT_ANNOUNCE_BELOW = 100;
   var COUNT_ANNOUNCE_DELAY_MS = 800;
-  // Relative, so the widget keeps working when the service sits behind a path prefix.
-  var API_ASK = "../v1/ask";
-  var API_HEALTH = "../v1/health";
+  var TAG = "vraagbaak-widget";
 
   // Every sentence the widget says itself, in plain Dutch (B1).
   var TEXT = {
+    title: "Vraagbaak jaarverslag",
+    open: "Vraag het de vraagbaak",
+    close: "Sluiten",
+    closeLabel: "Sluit de vraagbaak",
+    intro: "Heeft u een vraag over het jaarverslag van de gemeente? Stel hem hier. " +
+      "U krijgt cijfers of tekst uit het verslag, met de bron erbij.",
+    introLimits: "De vraagbaak geeft geen mening en geen advies. " +
+      "Zet geen persoonlijke gegevens in uw vraag, zoals uw naam of adres.",
+    introStaff: "Medewerkersversie: u ziet ook hoe de vraag is begrepen en hoe het antwoord " +
+      "is gevonden, en u kunt het antwoord met bronnen kopiëren voor een raadsbrief.",
+    suggestions: "Voorbeelden van vragen",
+    conversation: "Gesprek",
+    scrollArea: "Gesprek met de vraagbaak",
     busy: "Bezig met zoeken…",
-    newConversation: "Nieuw gesprek gestart. Eerdere vragen zijn gewist.",
-    questionLabel: "Vraag",
+    newConversation: "Nieuw gesprek",
+    newConversationDone: "Nieuw gesprek gestart. Eerdere vragen zijn gewist.",
+    questionLabel: "Uw vraag",
     answerLabel: "Antwoord",
+    fieldLabel: "Uw vraag",
+    hint: "Enter verstuurt de vraag. Shift en Enter geeft een nieuwe regel.",
+    send: "Verstuur",
     resolved: "Begrepen als: ",
+    route: "Gevonden via: ",
+    routes: { table: "een tabel", text: "de tekst", refusal: "geen antwoord gevonden" },
+    warning: "Let op: tekst en tabel zeggen niet hetzelfde",
     sources: "Bronnen",
-    sourceLinkPrefix: "bron ",
+    source: "Bron",
+    sourceLinkLabel: function (n) { return "bron " + n; },
     section: "Deel van het verslag: ",
-    tableRow: "Regel uit de tabel: ",
-    rawRow: "Zo staat de regel in het verslag",
+    document: "Verslag: ",
+    newTab: " (opent in een nieuw tabblad)",
+    tableRowHeader: "Regel",
+    tableValueHeader: "Waarde",
+    copy: "Kopieer antwoord met bronnen",
+    copied: "Het antwoord en de bronnen zijn gekopieerd.",
+    copyFailed: "Kopiëren lukte niet. Selecteer de tekst en kopieer hem zelf.",
+    clipboardSources: "Bronnen:",
+    feedbackQuestion: "Had u iets aan dit antwoord?",
+    feedbackUp: "Ja",
+    feedbackDown: "Nee",
+    feedbackThanks: "Bedankt voor uw reactie.",
+    feedbackComment: "Wilt u nog iets uitleggen? Dat mag, maar hoeft niet.",
+    feedbackSend: "Verstuur uitleg",
+    feedbackFailed: "Uw reactie is niet goed aangekomen. Probeer het opnieuw.",
     empty: "Stel een vraag: het vraagveld is leeg.",
     tooLong: function (over) {
       return "De vraag is te lang. Gebruik hoogstens " + MAX_QUESTION_CHARS +
         " tekens. Haal er nog " + over + " " + (over === 1 ? "teken" : "tekens") + " af.";
     },
-    remaining: function (n) {
-      return "nog " + n + " " + (n === 1 ? "teken" : "tekens");
-    },
-    over: function (n) {
-      return n + " " + (n === 1 ? "teken" : "tekens") + " te veel";
-    },
-    network: "Er is geen verbinding met de vraagbaak. Controleer uw internet en probeer het opnieuw.",
+    remaining: function (n) { return "nog " + n + " " + (n === 1 ? "teken" : "tekens"); },
+    over: function (n) { return n + " " + (n === 1 ? "teken" : "tekens") + " te veel"; },
+    unreachable: "De vraagbaak is even niet bereikbaar. Probeer het over een paar minuten opnieuw.",
     timeout: "Het zoeken duurde te lang. Probeer het opnieuw, of stel een kortere vraag.",
-    unavailable: "De vraagbaak werkt nu niet. Probeer het later opnieuw.",
     internal: "Er ging iets mis aan onze kant. Probeer het later opnieuw.",
-    badAnswer: "Het antwoord kwam niet goed binnen. Probeer het opnieuw."
+    badAnswer: "Het antwoord kwam niet goed binnen. Probeer het opnieuw.",
+    retry: "Probeer opnieuw"
   };
 
-  var form = document.getElementById("ask-form");
-  var field = document.getElementById("question");
-  var sendButton = document.getElementById("send");
-  var resetButton = document.getElementById("reset");
-  var log = document.getElementById("log");
-  var emptyNote = document.getElementById("empty");
-  var errorBox = document.getElementById("error");
-  var statusBox = document.getElementById("status");
-  var count = document.getElementById("question-count");
-  var countLive = document.getElementById("count-live");
-
-  var history = [];
-  var turnNumber = 0;
-  var pending = null;
-  var countTimer = null;
-  var describedBy = field.getAttribute("aria-describedby");
+  // The script's own address gives the API base when data-api is missing: the service
+  // serves this file at /widget.js and /widget/widget.js, also behind a path prefix.
+  var script = document.currentScript;
+  var scriptBase = script && script.src ?
+    script.src.replace(/[?#].*$/, "").replace(/(?:widget\/)?widget\.js$/, "") : "";
+  var defaults = {
+    api: script && script.dataset.api ? script.dataset.api : scriptBase,
+    mode: script && script.dataset.mode === "staff" ? "staff" : "citizen"
+  };
 
   function element(tag, className, text) {
     var node = document.createElement(tag);
@@ -86,91 +118,401 @@
     return chars.length > limit ? chars.slice(0, limit).join("") : text;
   }
 
+  function oneLine(text) {
+    return text.replace(/\s+/g, " ").trim();
+  }
+
+  function randomId() {
+    if (window.crypto && typeof window.crypto.randomUUID === "function") {
+      return window.crypto.randomUUID();
+    }
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.from(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
+  }
+
+  // ----- Plain text of an answer, for the clipboard -----------------------------------
+
+  function citationText(citation) {
+    var quote = citation.table_row || citation.quote;
+    return "[" + citation.id + "] " + (citation.title || citation.document) + ", " +
+      citation.section.split(" > ").join(", ") + ": \u201c" + oneLine(quote) + "\u201d";
+  }
+
+  function clipboardText(body) {
+    var lines = [body.answer.trim()];
+    var citations = Array.isArray(body.citations) ? body.citations : [];
+    if (citations.length) {
+      lines.push("", TEXT.clipboardSources);
+      citations.forEach(function (c) { lines.push(citationText(c)); });
+    }
+    return lines.join("\n");
+  }
+
+  // ----- The element -----------------------------------------------------------------
+
+  class Widget extends HTMLElement {}
+
+  Widget.prototype.connectedCallback = function () {
+    if (this.shadowRoot) {
+      return;
+    }
+    var api = (this.getAttribute("api") || defaults.api || "").replace(/\/?$/, "/");
+    this.api = api;
+    this.mode = (this.getAttribute("mode") || defaults.mode) === "staff" ? "staff" : "citizen";
+    this.layout = this.getAttribute("layout") === "page" ? "page" : "launcher";
+    this.storageKey = "vraagbaak:" + api + ":" + this.mode;
+    this.state = { history: [], turns: [], open: false };
+    this.turnNumber = 0;
+    this.pending = null;
+    this.retry = null;
+    this.countTimer = null;
+    this.build();
+    this.restore();
+    this.checkHealth();
+  };
+
+  Widget.prototype.url = function (path) {
+    return this.api + path;
+  };
+
+  Widget.prototype.build = function () {
+    var self = this;
+    var root = this.attachShadow({ mode: "open" });
+    var page = this.layout === "page";
+    // The stylesheet comes from where the script came from, so it loads even when the API
+    // cannot be reached (and the honest error is shown styled).
+    var style = element("link");
+    style.rel = "stylesheet";
+    style.href = (scriptBase || api) + "widget/widget.css";
+    root.appendChild(style);
+
+    var frame = element("div", "vb vb--" + this.layout + " vb--" + this.mode);
+    frame.lang = "nl";
+    frame.dir = "ltr";
+    root.appendChild(frame);
+    this.frame = frame;
+
+    if (!page) {
+      this.launcher = element("button", "launcher", TEXT.open);
+      this.launcher.type = "button";
+      this.launcher.setAttribute("aria-expanded", "false");
+      this.launcher.setAttribute("aria-controls", "panel");
+      this.launcher.addEventListener("click", function () { self.setOpen(true); });
+      frame.appendChild(this.launcher);
+    }
+
+    var panel = element(page ? "div" : "section", "panel");
+    panel.id = "panel";
+    if (!page) {
+      panel.setAttribute("role", "dialog");
+      panel.setAttribute("aria-modal", "false");
+      panel.setAttribute("aria-labelledby", "panel-title");
+      panel.hidden = true;
+      panel.addEventListener("keydown", function (event) {
+        if (event.key === "Escape") {
+          self.setOpen(false);
+        }
+      });
+    }
+    this.panel = panel;
+    frame.appendChild(panel);
+
+    var head = element("header", "panel__head");
+    var title = element(page ? "h1" : "h2", "panel__title", this.getAttribute("heading") || TEXT.title);
+    title.id = "panel-title";
+    head.appendChild(title);
+    this.resetButton = this.button(TEXT.newConversation, "button button--secondary", function () {
+      self.reset();
+    });
+    head.appendChild(this.resetButton);
+    if (!page) {
+      var close = this.button(TEXT.close, "button button--secondary close", function () {
+        self.setOpen(false);
+      });
+      close.setAttribute("aria-label", TEXT.closeLabel);
+      head.appendChild(close);
+    }
+    panel.appendChild(head);
+
+    // The conversation scrolls inside the panel; the question field stays in view below it.
+    var scroller = element("div", "panel__body");
+    scroller.setAttribute("role", "region");
+    scroller.setAttribute("aria-label", TEXT.scrollArea);
+    scroller.tabIndex = 0;
+    this.scroller = scroller;
+    panel.appendChild(scroller);
+
+    var intro = element("div", "intro");
+    intro.appendChild(element("p", "", TEXT.intro));
+    intro.appendChild(element("p", "", TEXT.introLimits));
+    if (this.mode === "staff") {
+      intro.appendChild(element("p", "", TEXT.introStaff));
+    }
+    this.suggestionBox = element("div", "suggestions");
+    this.suggestionBox.hidden = true;
+    intro.appendChild(this.suggestionBox);
+    this.intro = intro;
+    scroller.appendChild(intro);
+
+    var log = element("div", "log");
+    log.setAttribute("role", "log");
+    log.setAttribute("aria-live", "polite");
+    log.setAttribute("aria-relevant", "additions");
+    log.setAttribute("aria-label", TEXT.conversation);
+    this.log = log;
+    scroller.appendChild(log);
+    scroller.addEventListener("click", function (event) { self.onLogClick(event); });
+
+    panel.appendChild(this.buildForm());
+  };
+
+  Widget.prototype.button = function (text, className, onClick) {
+    var button = element("button", className, text);
+    button.type = "button";
+    button.addEventListener("click", onClick);
+    return button;
+  };
+
+  // No action URL and no name on the field: the question is never sent as form data.
+  Widget.prototype.buildForm = function () {
+    var self = this;
+    var form = element("form", "ask");
+    form.noValidate = true;
+    var label = element("label", "", TEXT.fieldLabel);
+    label.htmlFor = "question";
+    form.appendChild(label);
+    var error = element("div", "error");
+    error.id = "error";
+    error.setAttribute("role", "alert");
+    this.errorText = element("span", "");
+    error.appendChild(this.errorText);
+    this.retryButton = this.button(TEXT.retry, "button button--secondary retry", function () {
+      var again = self.retry;
+      self.clearError();
+      if (again) {
+        again();
+      }
+    });
+    this.retryButton.hidden = true;
+    error.appendChild(this.retryButton);
+    this.errorBox = error;
+    form.appendChild(error);
+
+    var field = element("textarea", "");
+    field.id = "question";
+    field.rows = 2;
+    field.autocomplete = "off";
+    field.spellcheck = true;
+    field.setAttribute("aria-describedby", "question-hint question-count");
+    this.field = field;
+    form.appendChild(field);
+    var hint = element("p", "visually-hidden", TEXT.hint);
+    hint.id = "question-hint";
+    form.appendChild(hint);
+
+    var row = element("div", "ask__row");
+    var count = element("p", "count");
+    count.id = "question-count";
+    this.count = count;
+    row.appendChild(count);
+    var send = element("button", "button button--primary", TEXT.send);
+    send.type = "submit";
+    this.sendButton = send;
+    row.appendChild(send);
+    form.appendChild(row);
+    this.countLive = element("p", "visually-hidden");
+    this.countLive.setAttribute("aria-live", "polite");
+    form.appendChild(this.countLive);
+    this.statusBox = element("p", "status");
+    this.statusBox.setAttribute("role", "status");
+    form.appendChild(this.statusBox);
+    this.form = form;
+
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      self.submit();
+    });
+    field.addEventListener("keydown", function (event) {
+      // Enter sends; Shift+Enter is a new line; never interrupt an input method mid-word.
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
+        event.preventDefault();
+        self.submit();
+      }
+    });
+    field.addEventListener("input", function () {
+      self.updateCount();
+      if (self.errorBox.dataset.kind === "field" && !self.validate(field.value)) {
+        self.clearError();
+      }
+    });
+    this.updateCount();
+    this.countLive.textContent = "";
+    return form;
+  };
+
+  // ----- Open, close, reset ------------------------------------------------------------
+
+  Widget.prototype.setOpen = function (open) {
+    if (this.layout === "page") {
+      return;
+    }
+    this.state.open = open;
+    this.panel.hidden = !open;
+    this.launcher.hidden = open;
+    this.launcher.setAttribute("aria-expanded", open ? "true" : "false");
+    this.save();
+    if (open) {
+      this.loadSuggestions();
+      this.field.focus();
+      this.scrollToNewest();
+    } else {
+      this.launcher.focus();
+    }
+  };
+
+  Widget.prototype.reset = function () {
+    if (this.pending) {
+      this.pending.cancelled = true;
+      this.pending.controller.abort();
+      this.pending = null;
+      this.setBusy(false);
+    }
+    this.state.history = [];
+    this.state.turns = [];
+    this.save();
+    this.log.replaceChildren();
+    this.intro.hidden = false;
+    this.clearError();
+    this.setStatus(TEXT.newConversationDone, false);
+    this.loadSuggestions();
+    this.field.focus();
+  };
+
+  // ----- Storage: the conversation survives a reload of this tab ----------------------
+
+  Widget.prototype.save = function () {
+    try {
+      window.sessionStorage.setItem(this.storageKey, JSON.stringify(this.state));
+    } catch (ignored) {
+      // Storage full or switched off: the conversation still works, it just won't survive.
+    }
+  };
+
+  Widget.prototype.restore = function () {
+    var saved = null;
+    try {
+      saved = JSON.parse(window.sessionStorage.getItem(this.storageKey) || "null");
+    } catch (ignored) {
+      saved = null;
+    }
+    if (saved && Array.isArray(saved.history) && Array.isArray(saved.turns)) {
+      this.state = { history: saved.history, turns: saved.turns, open: Boolean(saved.open) };
+    }
+    var self = this;
+    this.state.turns.forEach(function (turn) {
+      self.renderAnswer(turn.body, self.renderQuestion(turn.question), turn.feedback);
+    });
+    if (this.layout === "page" || this.state.open) {
+      this.panel.hidden = false;
+      if (this.launcher) {
+        this.launcher.hidden = true;
+        this.launcher.setAttribute("aria-expanded", "true");
+      }
+      this.loadSuggestions();
+      this.scrollToNewest();
+    }
+  };
+
   // ----- Errors and status -------------------------------------------------------------
 
-  function showError(message, aboutField) {
-    if (errorBox.textContent === message) {
+  Widget.prototype.showError = function (message, aboutField, retry) {
+    var box = this.errorText;
+    if (box.textContent === message) {
       // Screen readers skip an unchanged alert; empty it first so a repeat is heard again.
-      errorBox.textContent = "";
-      window.setTimeout(function () { errorBox.textContent = message; }, 100);
+      box.textContent = "";
+      window.setTimeout(function () { box.textContent = message; }, 100);
     } else {
-      errorBox.textContent = message;
+      box.textContent = message;
     }
-    errorBox.dataset.kind = aboutField ? "field" : "request";
+    this.errorBox.dataset.kind = aboutField ? "field" : "request";
+    this.errorBox.classList.add("error--shown");
+    this.retry = retry || null;
+    this.retryButton.hidden = !retry;
     if (aboutField) {
-      field.setAttribute("aria-invalid", "true");
-      field.setAttribute("aria-describedby", "error " + describedBy);
+      this.field.setAttribute("aria-invalid", "true");
+      this.field.setAttribute("aria-describedby", "error question-hint question-count");
     }
-  }
+  };
 
-  function clearError() {
-    errorBox.textContent = "";
-    delete errorBox.dataset.kind;
-    field.setAttribute("aria-describedby", describedBy);
-    if (charCount(field.value) <= MAX_QUESTION_CHARS) {
-      field.removeAttribute("aria-invalid");
+  Widget.prototype.clearError = function () {
+    this.errorText.textContent = "";
+    this.errorBox.classList.remove("error--shown");
+    delete this.errorBox.dataset.kind;
+    this.retry = null;
+    this.retryButton.hidden = true;
+    this.field.setAttribute("aria-describedby", "question-hint question-count");
+    if (charCount(this.field.value) <= MAX_QUESTION_CHARS) {
+      this.field.removeAttribute("aria-invalid");
     }
-  }
+  };
 
-  function setStatus(text, busy) {
-    statusBox.textContent = text;
-    statusBox.classList.toggle("status--busy", Boolean(busy));
-  }
+  Widget.prototype.setStatus = function (text, busy) {
+    this.statusBox.textContent = text;
+    this.statusBox.classList.toggle("status--busy", Boolean(busy));
+  };
 
-  function setBusy(busy) {
+  Widget.prototype.setBusy = function (busy) {
     // A disabled button cannot keep focus; hand it to the field instead of losing it.
-    if (busy && document.activeElement === sendButton) {
-      field.focus();
+    if (busy && this.shadowRoot.activeElement === this.sendButton) {
+      this.field.focus();
     }
-    sendButton.disabled = busy;
-    form.setAttribute("aria-busy", busy ? "true" : "false");
-    setStatus(busy ? TEXT.busy : "", busy);
-  }
+    this.sendButton.disabled = busy;
+    this.form.setAttribute("aria-busy", busy ? "true" : "false");
+    this.setStatus(busy ? TEXT.busy : "", busy);
+  };
 
-  // ----- Character counter -------------------------------------------------------------
-
-  function updateCount() {
-    var left = MAX_QUESTION_CHARS - charCount(field.value);
+  Widget.prototype.updateCount = function () {
+    var self = this;
+    var left = MAX_QUESTION_CHARS - charCount(this.field.value);
     var message = left >= 0 ? TEXT.remaining(left) : TEXT.over(-left);
-    count.textContent = message;
-    count.classList.toggle("count--over", left < 0);
+    this.count.textContent = message;
+    this.count.classList.toggle("count--over", left < 0);
     if (left < 0) {
-      field.setAttribute("aria-invalid", "true");
-    } else if (errorBox.dataset.kind !== "field") {
-      field.removeAttribute("aria-invalid");
+      this.field.setAttribute("aria-invalid", "true");
+    } else if (this.errorBox.dataset.kind !== "field") {
+      this.field.removeAttribute("aria-invalid");
     }
     // Announce only near the limit, and only once typing pauses, so it does not chatter.
-    window.clearTimeout(countTimer);
-    countTimer = window.setTimeout(function () {
-      countLive.textContent = left <= COUNT_ANNOUNCE_BELOW ? message : "";
+    window.clearTimeout(this.countTimer);
+    this.countTimer = window.setTimeout(function () {
+      self.countLive.textContent = left <= COUNT_ANNOUNCE_BELOW ? message : "";
     }, COUNT_ANNOUNCE_DELAY_MS);
-    return left;
-  }
+  };
 
-  function validate(question) {
+  Widget.prototype.validate = function (question) {
     if (!question.trim()) {
       return TEXT.empty;
     }
     var over = charCount(question) - MAX_QUESTION_CHARS;
     return over > 0 ? TEXT.tooLong(over) : null;
-  }
+  };
 
   // ----- Rendering ---------------------------------------------------------------------
 
-  function sourceId(turn, citationId) {
+  Widget.prototype.sourceId = function (turn, citationId) {
     return "antwoord-" + turn + "-bron-" + citationId;
-  }
+  };
 
-  function sourceLink(turn, citationId, label) {
-    var link = element("a", "marker");
-    link.href = "#" + sourceId(turn, citationId);
-    link.appendChild(element("span", "visually-hidden", TEXT.sourceLinkPrefix));
-    link.appendChild(document.createTextNode(label));
+  Widget.prototype.sourceLink = function (turn, citationId, label) {
+    var link = element("a", "marker", label);
+    link.href = "#" + this.sourceId(turn, citationId);
+    link.setAttribute("aria-label", TEXT.sourceLinkLabel(citationId));
     return link;
-  }
+  };
 
-  // Turns "… verwerkt. [1]" into text with a link to source 1 of this answer.
-  function appendWithMarkers(target, text, known, turn) {
+  // "… verwerkt. [1]" as text with a link to source 1 of this answer.
+  Widget.prototype.appendWithMarkers = function (target, text, known, turn) {
     var pattern = /\[(\d+(?:\s*,\s*\d+)*)\]/g;
     var last = 0;
     var match;
@@ -180,31 +522,46 @@
         continue;
       }
       target.appendChild(document.createTextNode(text.slice(last, match.index)));
-      if (ids.length === 1) {
-        target.appendChild(sourceLink(turn, ids[0], match[0]));
-      } else {
-        target.appendChild(document.createTextNode("["));
-        ids.forEach(function (id, index) {
-          if (index > 0) {
-            target.appendChild(document.createTextNode(", "));
-          }
-          target.appendChild(sourceLink(turn, id, String(id)));
-        });
-        target.appendChild(document.createTextNode("]"));
+      target.appendChild(document.createTextNode("["));
+      for (var i = 0; i < ids.length; i += 1) {
+        if (i > 0) {
+          target.appendChild(document.createTextNode(", "));
+        }
+        target.appendChild(this.sourceLink(turn, ids[i], String(ids[i])));
       }
+      target.appendChild(document.createTextNode("]"));
       last = match.index + match[0].length;
     }
     target.appendChild(document.createTextNode(text.slice(last)));
-  }
+  };
 
-  function renderQuestion(question) {
+  // In an English answer, what it quotes from the report (between ‘ ’ or “ ”) is Dutch.
+  Widget.prototype.appendText = function (target, text, known, turn, english) {
+    if (!english) {
+      this.appendWithMarkers(target, text, known, turn);
+      return;
+    }
+    var pattern = /[\u2018\u201c][^\u2019\u201d]*[\u2019\u201d]/g;
+    var last = 0;
+    var match;
+    while ((match = pattern.exec(text)) !== null) {
+      this.appendWithMarkers(target, text.slice(last, match.index), known, turn);
+      var dutch = element("span", "", match[0]);
+      dutch.lang = "nl";
+      target.appendChild(dutch);
+      last = match.index + match[0].length;
+    }
+    this.appendWithMarkers(target, text.slice(last), known, turn);
+  };
+
+  Widget.prototype.renderQuestion = function (question) {
     var turn = element("div", "turn turn--question");
     turn.appendChild(element("p", "turn__label", TEXT.questionLabel));
     turn.appendChild(element("p", "turn__text", question));
-    emptyNote.hidden = true;
-    log.appendChild(turn);
+    this.intro.hidden = true;
+    this.log.appendChild(turn);
     return turn;
-  }
+  };
 
   // "Doelstelling 5.1 … > Tabel 5.1 …": a screen reader hears a pause, not "groter dan".
   function renderSection(section) {
@@ -222,51 +579,88 @@
     return line;
   }
 
-  function renderSource(citation, turn) {
-    var item = element("li", "source");
-    item.id = sourceId(turn, citation.id);
-    item.tabIndex = -1;
-    item.appendChild(element("p", "source__title",
-      "[" + citation.id + "] " + (citation.title || citation.document)));
-    if (citation.section) {
-      item.appendChild(renderSection(citation.section));
-    }
-    // Quotes and rows are verbatim from the report (always Dutch): the page language applies.
-    var quote = element("blockquote", "source__quote", citation.quote);
-    if (citation.table_row) {
-      var row = element("p", "source__row");
-      row.appendChild(element("span", "source__label", TEXT.tableRow));
-      row.appendChild(document.createTextNode(citation.table_row));
-      item.appendChild(row);
-      // A bare row of figures means little on its own, but stays available to check.
-      var details = element("details", "source__raw");
-      details.appendChild(element("summary", "", TEXT.rawRow));
-      details.appendChild(quote);
-      item.appendChild(details);
-    } else {
-      item.appendChild(quote);
-    }
-    return item;
+  // A cited row as a small table: one line per column header and its value, so it reflows.
+  function renderTable(table) {
+    var wrap = element("table", "source__table");
+    var caption = element("caption", "", table.title + (table.unit ? " (" + table.unit + ")" : ""));
+    wrap.appendChild(caption);
+    var head = element("thead");
+    var headRow = element("tr");
+    var rowHeader = element("th", "", table.stub || TEXT.tableRowHeader);
+    rowHeader.scope = "col";
+    var valueHeader = element("th", "", table.row);
+    valueHeader.scope = "col";
+    headRow.appendChild(rowHeader);
+    headRow.appendChild(valueHeader);
+    head.appendChild(headRow);
+    wrap.appendChild(head);
+    var body = element("tbody");
+    table.cells.forEach(function (cell) {
+      var tr = element("tr");
+      var th = element("th", "", cell.column);
+      th.scope = "row";
+      tr.appendChild(th);
+      tr.appendChild(element("td", "", cell.value));
+      body.appendChild(tr);
+    });
+    wrap.appendChild(body);
+    return wrap;
   }
 
-  function renderSources(citations, turn) {
+  Widget.prototype.documentLink = function (citation) {
+    var line = element("p", "source__document");
+    line.appendChild(element("span", "visually-hidden", TEXT.document));
+    var link = element("a", "", citation.title || citation.document);
+    link.href = this.url("v1/documents/" + encodeURIComponent(citation.document) +
+      "?start=" + citation.start + "&end=" + citation.end + "#bron");
+    link.target = "_blank";
+    link.rel = "noopener";
+    link.appendChild(element("span", "visually-hidden", TEXT.newTab));
+    line.appendChild(link);
+    return line;
+  };
+
+  Widget.prototype.renderSource = function (citation, turn) {
+    var item = element("li", "source");
+    var details = element("details", "source__details");
+    details.id = this.sourceId(turn, citation.id);
+    details.open = this.mode === "staff";
+    var steps = citation.section.split(" > ");
+    var summary = element("summary", "source__summary",
+      TEXT.source + " " + citation.id + ": " + steps[steps.length - 1]);
+    details.appendChild(summary);
+    details.appendChild(this.documentLink(citation));
+    if (citation.section) {
+      details.appendChild(renderSection(citation.section));
+    }
+    // Quotes and rows are verbatim from the report, always Dutch.
+    if (citation.table && Array.isArray(citation.table.cells)) {
+      details.appendChild(renderTable(citation.table));
+    } else {
+      details.appendChild(element("blockquote", "source__quote", citation.quote));
+    }
+    item.appendChild(details);
+    return item;
+  };
+
+  Widget.prototype.renderSources = function (citations, turn) {
+    var self = this;
     var fragment = document.createDocumentFragment();
     var headingId = "antwoord-" + turn + "-bronnen";
-    var heading = element("h3", "", TEXT.sources);
+    var heading = element("h3", "sources__title", TEXT.sources);
     heading.id = headingId;
     fragment.appendChild(heading);
     var list = element("ul", "sources");
     list.setAttribute("role", "list"); // list-style: none drops list semantics in Safari
     list.setAttribute("aria-labelledby", headingId);
     citations.forEach(function (citation) {
-      list.appendChild(renderSource(citation, turn));
+      list.appendChild(self.renderSource(citation, turn));
     });
     fragment.appendChild(list);
     return fragment;
-  }
+  };
 
   // "1. <question>\n<answer>\n\n2. …" as [{question, text}]; null when it has another shape.
-  // Headings are found by their numbers in order, so a blank line inside a part is harmless.
   function splitParts(text, count) {
     var starts = [];
     for (var number = 1; number <= count; number += 1) {
@@ -289,36 +683,38 @@
     return parts.every(function (part) { return part.complete; }) ? parts : null;
   }
 
-  function renderBody(body, known, turn) {
+  Widget.prototype.renderBody = function (body, known, turn) {
+    var self = this;
+    var english = body.language === "en";
     var count = Array.isArray(body.parts) ? body.parts.length : 0;
     var parts = count > 1 ? splitParts(body.answer, count) : null;
+    var container;
     if (!parts) {
-      var answer = element("p", "answer");
-      appendWithMarkers(answer, body.answer, known, turn);
-      return answer;
+      container = element("p", "answer");
+      this.appendText(container, body.answer, known, turn, english);
+    } else {
+      container = element("ol", "parts");
+      parts.forEach(function (part) {
+        var item = element("li", "part");
+        var heading = element("h3", "part__question");
+        self.appendText(heading, part.question, known, turn, english);
+        item.appendChild(heading);
+        var text = element("p", "answer");
+        self.appendText(text, part.text, known, turn, english);
+        item.appendChild(text);
+        container.appendChild(item);
+      });
     }
-    var list = element("ol", "parts");
-    parts.forEach(function (part) {
-      var item = element("li", "part");
-      item.appendChild(element("h3", "part__question", part.question));
-      var text = element("p", "answer");
-      appendWithMarkers(text, part.text, known, turn);
-      item.appendChild(text);
-      list.appendChild(item);
-    });
-    return list;
-  }
+    if (english) {
+      container.lang = "en";
+    }
+    return container;
+  };
 
-  function renderAnswer(body, questionTurn) {
-    turnNumber += 1;
-    var turn = turnNumber;
-    // Only what the service wrote in English is marked so; the widget's labels stay Dutch.
+  // Staff see how the question was read and found, and where the report contradicts itself.
+  Widget.prototype.renderMeta = function (body) {
     var english = body.language === "en";
-    var citations = Array.isArray(body.citations) ? body.citations : [];
-    var known = new Set(citations.map(function (c) { return c.id; }));
-
-    var article = element("article", "turn turn--answer");
-    article.appendChild(element("p", "turn__label", TEXT.answerLabel));
+    var meta = element("div", "meta");
     if (body.resolved_question) {
       var resolved = element("p", "resolved", TEXT.resolved);
       var restated = element("span", "", body.resolved_question);
@@ -326,71 +722,252 @@
         restated.lang = "en";
       }
       resolved.appendChild(restated);
-      article.appendChild(resolved);
+      meta.appendChild(resolved);
     }
-    var answer = renderBody(body, known, turn);
+    if (this.mode === "staff") {
+      meta.appendChild(element("p", "route", TEXT.route + (TEXT.routes[body.route] || body.route)));
+      var notes = Array.isArray(body.inconsistencies) ? body.inconsistencies : [];
+      if (notes.length) {
+        var warning = element("div", "warning");
+        warning.appendChild(element("p", "warning__title", TEXT.warning));
+        var list = element("ul", "");
+        notes.forEach(function (note) { list.appendChild(element("li", "", note)); });
+        warning.appendChild(list);
+        meta.appendChild(warning);
+      }
+    }
+    return meta;
+  };
+
+  Widget.prototype.renderActions = function (body, turn, feedback) {
+    var self = this;
+    var actions = element("div", "actions");
+    var status = element("p", "actions__status");
+    status.setAttribute("role", "status");
+    if (this.mode === "staff") {
+      actions.appendChild(this.button(TEXT.copy, "button button--secondary copy", function () {
+        self.copy(clipboardText(body), status);
+      }));
+    }
+    var group = element("div", "feedback");
+    group.setAttribute("role", "group");
+    var question = element("p", "feedback__question", TEXT.feedbackQuestion);
+    question.id = "antwoord-" + turn + "-feedback";
+    group.setAttribute("aria-labelledby", question.id);
+    group.appendChild(question);
+    var record = feedback || { id: randomId(), rating: null, comment: "" };
+    var comment = element("div", "feedback__comment");
+    comment.hidden = !record.rating;
+    var up = this.button(TEXT.feedbackUp, "button button--secondary thumb thumb--up", function () {
+      rate("up");
+    });
+    var down = this.button(TEXT.feedbackDown, "button button--secondary thumb thumb--down", function () {
+      rate("down");
+    });
+    function mark() {
+      up.setAttribute("aria-pressed", record.rating === "up" ? "true" : "false");
+      down.setAttribute("aria-pressed", record.rating === "down" ? "true" : "false");
+    }
+    function rate(rating) {
+      record.rating = rating;
+      mark();
+      comment.hidden = false;
+      self.sendFeedback(body, record, status);
+    }
+    mark();
+    group.appendChild(up);
+    group.appendChild(down);
+    var label = element("label", "", TEXT.feedbackComment);
+    var fieldId = "antwoord-" + turn + "-uitleg";
+    label.htmlFor = fieldId;
+    var field = element("textarea", "");
+    field.id = fieldId;
+    field.rows = 2;
+    field.maxLength = MAX_COMMENT_CHARS;
+    field.value = record.comment || "";
+    comment.appendChild(label);
+    comment.appendChild(field);
+    comment.appendChild(this.button(TEXT.feedbackSend, "button button--secondary", function () {
+      record.comment = field.value.trim();
+      self.sendFeedback(body, record, status);
+    }));
+    group.appendChild(comment);
+    actions.appendChild(group);
+    actions.appendChild(status);
+    return { node: actions, record: record };
+  };
+
+  Widget.prototype.renderAnswer = function (body, questionTurn, feedback) {
+    this.turnNumber += 1;
+    var turn = this.turnNumber;
+    var english = body.language === "en";
+    var citations = Array.isArray(body.citations) ? body.citations : [];
+    var known = new Set(citations.map(function (c) { return c.id; }));
+
+    var article = element("article", "turn turn--answer");
+    article.setAttribute("aria-label", TEXT.answerLabel + " " + turn);
+    article.appendChild(element("p", "turn__label", TEXT.answerLabel));
+    article.appendChild(this.renderMeta(body));
+    article.appendChild(this.renderBody(body, known, turn));
     if (english) {
-      answer.lang = "en";
       questionTurn.querySelector(".turn__text").lang = "en";
     }
-    article.appendChild(answer);
     if (citations.length) {
-      article.appendChild(renderSources(citations, turn));
+      article.appendChild(this.renderSources(citations, turn));
     }
-    log.appendChild(article);
-    article.scrollIntoView({ block: "start" });
-  }
+    var actions = this.renderActions(body, turn, feedback);
+    article.appendChild(actions.node);
+    this.log.appendChild(article);
+    return { article: article, feedback: actions.record };
+  };
 
-  // Following a [n] link moves focus to the source, so keyboard users continue from there.
-  log.addEventListener("click", function (event) {
+  // The newest answer comes into view inside the panel; focus stays where it is, and the
+  // host page never scrolls.
+  Widget.prototype.scrollToNewest = function () {
+    var last = this.log.lastElementChild;
+    if (!last) {
+      return;
+    }
+    var question = last.previousElementSibling || last;
+    if (this.layout === "page") {
+      question.scrollIntoView({ block: "start" }); // the page is ours to scroll
+    } else {
+      this.scroller.scrollTop = question.offsetTop - this.scroller.offsetTop;
+    }
+  };
+
+  // Following a [n] link opens its source and moves focus to it.
+  Widget.prototype.onLogClick = function (event) {
     var link = event.target.closest("a.marker");
     if (!link) {
       return;
     }
-    var target = document.getElementById(link.getAttribute("href").slice(1));
+    var target = this.shadowRoot.getElementById(link.getAttribute("href").slice(1));
     if (target) {
       event.preventDefault();
-      target.focus();
+      target.open = true;
+      var summary = target.querySelector("summary");
+      summary.focus();
     }
-  });
+  };
 
   // ----- Talking to the API ------------------------------------------------------------
 
-  function errorMessage(body, status) {
+  Widget.prototype.request = function (path, options) {
+    var init = options || {};
+    init.cache = "no-store";
+    init.credentials = "omit";
+    init.referrerPolicy = "no-referrer";
+    return fetch(this.url(path), init);
+  };
+
+  Widget.prototype.checkHealth = function () {
+    var self = this;
+    this.request("v1/health")
+      .then(function (response) { return response.json(); })
+      .then(function (body) {
+        if (!body || body.status !== "ok") {
+          throw new Error("not ready");
+        }
+      })
+      .catch(function () {
+        self.showError(TEXT.unreachable, false, function () { self.checkHealth(); });
+      });
+  };
+
+  Widget.prototype.loadSuggestions = function () {
+    var self = this;
+    if (this.suggestionsLoaded || this.state.turns.length) {
+      return;
+    }
+    this.suggestionsLoaded = true;
+    this.request("v1/suggestions")
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (body) {
+        var items = body && Array.isArray(body.suggestions) ? body.suggestions : [];
+        if (!items.length) {
+          return;
+        }
+        var box = self.suggestionBox;
+        box.replaceChildren();
+        var heading = element("h3", "", TEXT.suggestions);
+        heading.id = "suggestions-title";
+        box.appendChild(heading);
+        var list = element("ul", "suggestions__list");
+        list.setAttribute("role", "list");
+        list.setAttribute("aria-labelledby", heading.id);
+        items.slice(0, MAX_SUGGESTIONS).forEach(function (item) {
+          var li = element("li");
+          li.appendChild(self.button(item.question, "suggestion", function () {
+            self.field.value = item.question;
+            self.updateCount();
+            self.submit();
+          }));
+          list.appendChild(li);
+        });
+        box.appendChild(list);
+        box.hidden = false;
+      })
+      .catch(function () {
+        self.suggestionsLoaded = false;
+      });
+  };
+
+  Widget.prototype.errorMessage = function (body, status) {
+    if (status === 503 || status === 502 || status === 504) {
+      return TEXT.unreachable;
+    }
     if (body && body.error && typeof body.error.message === "string" && body.error.message) {
       return body.error.message;
     }
-    if (status === 503) {
-      return TEXT.unavailable;
-    }
     return TEXT.internal;
-  }
+  };
 
-  function remember(question, answer) {
+  Widget.prototype.remember = function (question, body, feedback) {
+    var history = this.state.history;
     history.push({ role: "user", content: clip(question, MAX_TURN_CHARS) });
-    history.push({ role: "assistant", content: clip(answer, MAX_TURN_CHARS) });
-    if (history.length > MAX_HISTORY_TURNS) {
-      history = history.slice(-MAX_HISTORY_TURNS);
-    }
-  }
+    history.push({ role: "assistant", content: clip(body.answer, MAX_TURN_CHARS) });
+    this.state.history = history.slice(-MAX_HISTORY_TURNS);
+    this.state.turns.push({ question: question, body: body, feedback: feedback });
+    this.state.turns = this.state.turns.slice(-MAX_KEPT_ANSWERS);
+    this.save();
+  };
 
-  function ask(question) {
+  Widget.prototype.submit = function () {
+    if (this.pending) {
+      return;
+    }
+    var question = this.field.value;
+    var problem = this.validate(question);
+    if (problem) {
+      this.showError(problem, true);
+      this.field.focus();
+      return;
+    }
+    this.clearError();
+    this.ask(question);
+  };
+
+  Widget.prototype.ask = function (question) {
+    var self = this;
     var request = { controller: new AbortController(), timedOut: false, cancelled: false };
-    pending = request;
-    var questionTurn = renderQuestion(question);
-    setBusy(true);
+    this.pending = request;
+    var questionTurn = this.renderQuestion(question);
+    this.scrollToNewest();
+    this.setBusy(true);
     var timer = window.setTimeout(function () {
       request.timedOut = true;
       request.controller.abort();
     }, TIMEOUT_MS);
+    var again = function () { self.ask(question); };
 
-    var payload = JSON.stringify({ question: question, history: history.slice(-MAX_HISTORY_TURNS) });
-    fetch(API_ASK, {
+    this.request("v1/ask", {
       method: "POST",
       headers: { "Content-Type": "application/json", "Accept": "application/json" },
-      body: payload,
-      credentials: "same-origin",
-      cache: "no-store",
+      body: JSON.stringify({
+        question: question,
+        history: this.state.history.slice(-MAX_HISTORY_TURNS)
+      }),
       signal: request.controller.signal
     })
       .then(function (response) {
@@ -404,22 +981,25 @@
           return;
         }
         var body = result.body;
+        var status = result.response.status;
         if (!result.response.ok) {
           questionTurn.remove();
-          showError(errorMessage(body, result.response.status), result.response.status === 422);
+          var retryable = status >= 500;
+          self.showError(self.errorMessage(body, status), status === 422, retryable ? again : null);
           return;
         }
         if (!body || typeof body.answer !== "string") {
           questionTurn.remove();
-          showError(TEXT.badAnswer, false);
+          self.showError(TEXT.badAnswer, false, again);
           return;
         }
-        renderAnswer(body, questionTurn);
-        remember(question, body.answer);
+        var shown = self.renderAnswer(body, questionTurn, null);
+        self.remember(question, body, shown.feedback);
+        self.scrollToNewest();
         // Keep anything the user started typing while waiting.
-        if (field.value === question) {
-          field.value = "";
-          updateCount();
+        if (self.field.value === question) {
+          self.field.value = "";
+          self.updateCount();
         }
       })
       .catch(function () {
@@ -427,84 +1007,92 @@
           return;
         }
         questionTurn.remove();
-        showError(request.timedOut ? TEXT.timeout : TEXT.network, false);
+        self.showError(request.timedOut ? TEXT.timeout : TEXT.unreachable, false, again);
       })
       .then(function () {
         window.clearTimeout(timer);
-        if (pending === request) {
-          pending = null;
-          setBusy(false);
+        if (self.pending === request) {
+          self.pending = null;
+          self.setBusy(false);
         }
-        if (!log.children.length) {
-          emptyNote.hidden = false;
+        if (!self.log.children.length) {
+          self.intro.hidden = false;
         }
       });
+  };
+
+  Widget.prototype.sendFeedback = function (body, record, status) {
+    var self = this;
+    this.save();
+    var payload = {
+      id: record.id,
+      question_id: body.question_id || "",
+      rating: record.rating,
+      answer: body.answer,
+      citations: (body.citations || []).map(function (c) {
+        return { id: c.id, document: c.document, section: c.section, start: c.start, end: c.end };
+      }),
+      route: body.route,
+      mode: this.mode
+    };
+    if (record.comment) {
+      payload.comment = record.comment;
+    }
+    this.request("v1/feedback", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "Accept": "application/json" },
+      body: JSON.stringify(payload)
+    })
+      .then(function (response) {
+        status.textContent = response.ok ? TEXT.feedbackThanks : TEXT.feedbackFailed;
+      })
+      .catch(function () {
+        status.textContent = TEXT.feedbackFailed;
+      })
+      .then(function () { self.save(); });
+  };
+
+  Widget.prototype.copy = function (text, status) {
+    var done = function () { status.textContent = TEXT.copied; };
+    var failed = function () { status.textContent = TEXT.copyFailed; };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, failed);
+      return;
+    }
+    // Plain http on an intranet has no async clipboard; fall back to a hidden field.
+    var area = element("textarea", "visually-hidden");
+    area.value = text;
+    area.setAttribute("aria-hidden", "true");
+    area.tabIndex = -1;
+    this.frame.appendChild(area);
+    area.select();
+    var ok = false;
+    try {
+      ok = document.execCommand("copy");
+    } catch (ignored) {
+      ok = false;
+    }
+    area.remove();
+    if (ok) {
+      done();
+    } else {
+      failed();
+    }
+  };
+
+  if (!window.customElements.get(TAG)) {
+    window.customElements.define(TAG, Widget);
   }
 
-  // ----- Events ------------------------------------------------------------------------
-
-  form.addEventListener("submit", function (event) {
-    event.preventDefault();
-    if (pending) {
-      return;
+  // One script tag: without a widget on the page, add one with a launcher.
+  function addLauncher() {
+    if (!document.querySelector(TAG)) {
+      document.body.appendChild(document.createElement(TAG));
     }
-    var question = field.value;
-    var problem = validate(question);
-    if (problem) {
-      showError(problem, true);
-      field.focus();
-      return;
-    }
-    clearError();
-    ask(question);
-  });
-
-  field.addEventListener("keydown", function (event) {
-    // Enter sends; Shift+Enter is a new line; never interrupt an input method (IME) mid-word.
-    if (event.key === "Enter" && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
-      event.preventDefault();
-      if (typeof form.requestSubmit === "function") {
-        form.requestSubmit();
-      } else {
-        form.dispatchEvent(new Event("submit", { cancelable: true }));
-      }
-    }
-  });
-
-  field.addEventListener("input", function () {
-    updateCount();
-    if (errorBox.dataset.kind === "field" && !validate(field.value)) {
-      clearError();
-    }
-  });
-
-  resetButton.addEventListener("click", function () {
-    if (pending) {
-      pending.cancelled = true;
-      pending.controller.abort();
-      pending = null;
-      setBusy(false);
-    }
-    history = [];
-    log.replaceChildren();
-    emptyNote.hidden = false;
-    clearError();
-    setStatus(TEXT.newConversation, false);
-    field.focus();
-  });
-
-  // Say up front when the service cannot answer, instead of after the first question.
-  fetch(API_HEALTH, { cache: "no-store", credentials: "same-origin" })
-    .then(function (response) { return response.json(); })
-    .then(function (body) {
-      if (!body || body.status !== "ok") {
-        showError(TEXT.unavailable, false);
-      }
-    })
-    .catch(function () {
-      showError(TEXT.unavailable, false);
-    });
-
-  updateCount();
-  countLive.textContent = "";
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", addLauncher);
+  } else {
+    addLauncher();
+  }
 }());
