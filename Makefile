@@ -42,8 +42,8 @@ unit: install
 integration: index
 	$(PY) -m pytest -m integration -q
 
-# The widget in Debian's Chromium (apt-get install chromium): axe-core, keyboard, reflow.
-browser: install
+# The widget in Debian's Chromium (apt-get install chromium): axe-core, keyboard, reflow, the embed.
+browser: index
 	$(PY) -m pytest -m browser -q
 
 test: index

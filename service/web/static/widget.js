@@ -53,7 +53,7 @@
     resolved: "Begrepen als: ",
     route: "Gevonden via: ",
     routes: { table: "een tabel", text: "de tekst", refusal: "geen antwoord gevonden" },
-    warning: "Let op: tekst en tabel zeggen niet hetzelfde",
+    warning: "Let op: het verslag spreekt zichzelf hier tegen",
     sources: "Bronnen",
     source: "Bron",
     sourceLinkLabel: function (n) { return "bron " + n; },
