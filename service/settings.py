@@ -51,7 +51,7 @@ class Settings(BaseSettings):
 
     # The widget on other sites, and feedback
     # Websites whose pages may call the API from a browser, comma-separated in the environment
-    # ("https://intranet.zoetermeer.nl,http://127.0.0.1:8123"); empty means only our own pages.
+    # ("https://intranet.example.nl,http://127.0.0.1:8123"); empty means only our own pages.
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     # Thumbs and comments on answers; never the asker's IP address or question.
     feedback_db: Path = ROOT / "data" / "feedback.sqlite3"

@@ -8,9 +8,13 @@ import math
 import os
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from langchain_core.embeddings import Embeddings
+
+if TYPE_CHECKING:
+    from service.settings import Settings
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -96,3 +100,16 @@ def add_report(
 
 def model_available() -> bool:
     return (MODEL_DIR / "modules.json").is_file()
+
+
+def fake_index(root: Path, **overrides: Any) -> Settings:
+    """Settings for an index of the real report, built under `root` with the fake embedder
+    (no model), plus any other settings a test needs."""
+    from ingest.pipeline import run_ingest
+    from service.settings import Settings
+
+    settings = Settings(
+        corpus_dir=CORPUS, index_dir=root / "index", model_dir=root / "no-model", **overrides
+    )
+    run_ingest(settings, FakeEmbeddings)
+    return settings

@@ -168,6 +168,15 @@ def row_view(table: Table, row: Row) -> str:
         for column, cell in zip(table.columns, row.cells, strict=True)
         if cell is not None
     ]
-    label = f"{row.group}: {row.label}" if row.group else row.label
-    unit = f" (bedragen x {table.unit})" if table.unit.startswith("€") else ""
-    return f"{table.title}{unit} — {label}: " + ", ".join(parts)
+    unit = f" ({unit_note(table)})" if unit_note(table) else ""
+    return f"{table.title}{unit} — {row_label(row)}: " + ", ".join(parts)
+
+
+def row_label(row: Row) -> str:
+    """A row's label with the sub-heading it falls under: "Lasten: Personeel"."""
+    return f"{row.group}: {row.label}" if row.group else row.label
+
+
+def unit_note(table: Table) -> str:
+    """How a table's figures read when it is in euros ("bedragen x € 1.000"), else ""."""
+    return f"bedragen x {table.unit}" if table.unit.startswith("€") else ""

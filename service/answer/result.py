@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ingest.tables.model import Row, Table, row_view
+from ingest.tables.model import Row, Table, row_label, row_view, unit_note
 from service.web.schemas import Citation, Route, TableCell, TableSource
 
 
@@ -75,9 +75,9 @@ def table_source(table: Table, row: Row) -> TableSource:
     """A row with its title, row label and each printed value under its column header."""
     return TableSource(
         title=table.title,
-        unit=f"bedragen x {table.unit}" if table.unit.startswith("€") else "",
+        unit=unit_note(table),
         stub=table.stub,
-        row=f"{row.group}: {row.label}" if row.group else row.label,
+        row=row_label(row),
         cells=[
             TableCell(column=column.label, value=cell.raw)
             for column, cell in zip(table.columns, row.cells, strict=True)

@@ -44,8 +44,8 @@ class Suggestion:
 def subject(title: str) -> str:
     """A table title or heading as a subject: without its number, brackets and year.
 
-    "Tabel 5.1 Woonoverlast 2024" gives "Woonoverlast"; "Aantal woninginbraken per jaar
-    (Realisatie 2024)" gives "Aantal woninginbraken per jaar".
+    "Tabel 3.2 Jeugdoverlast 2031" gives "Jeugdoverlast"; "Aantal meldingen per wijk
+    (Realisatie 2031)" gives "Aantal meldingen per wijk".
     """
     core = _BRACKETS.sub("", _TABLE_NUMBER.sub("", title.strip()))
     return _TRAILING_YEAR.sub("", core).strip(" :–-")

@@ -190,6 +190,18 @@ ERROR_UNGROUNDED = (
 )
 ERROR_INTERNAL = "Er ging iets mis aan onze kant. Probeer het later opnieuw."
 ERROR_BAD_JSON = "De aanvraag is geen geldige JSON."
+ERROR_ORIGIN_NOT_ALLOWED = "Deze website mag de vraagbaak niet gebruiken."
+ERROR_FIELD_TOO_LONG = "Het veld '{field}' is te lang. Gebruik hoogstens {limit} tekens."
+ERROR_FIELD_TOO_MANY = "Het veld '{field}' heeft te veel onderdelen. Gebruik er hoogstens {limit}."
+ERROR_FIELD_INVALID = "Het veld '{field}' heeft geen geldige waarde."
+ERROR_FEEDBACK_UNAVAILABLE = (
+    "De feedback kan nu niet worden bewaard of opgehaald. Probeer het later opnieuw."
+)
+ADMIN_FEEDBACK_UNAVAILABLE = (
+    "De feedbackdatabase is niet te openen. Kijk of de map bestaat en of de service daarin "
+    "mag schrijven (instelling VRAAGBAAK_FEEDBACK_DB)."
+)
+ERROR_FEEDBACK_TOKEN = "U heeft geen toegang tot de feedback. Gebruik de juiste toegangssleutel."
 
 
 # Suggested questions for an empty conversation, made from each report's own tables and
@@ -211,18 +223,3 @@ def join_words(items: list[str], language: Language) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + f" {AND[language]} " + items[-1]
-
-
-# The widget on other sites, and feedback (API errors, always Dutch).
-ERROR_ORIGIN_NOT_ALLOWED = "Deze website mag de vraagbaak niet gebruiken."
-ERROR_FIELD_TOO_LONG = "Het veld '{field}' is te lang. Gebruik hoogstens {limit} tekens."
-ERROR_FIELD_TOO_MANY = "Het veld '{field}' heeft te veel onderdelen. Gebruik er hoogstens {limit}."
-ERROR_FIELD_INVALID = "Het veld '{field}' heeft geen geldige waarde."
-ERROR_FEEDBACK_UNAVAILABLE = (
-    "De feedback kan nu niet worden bewaard of opgehaald. Probeer het later opnieuw."
-)
-ADMIN_FEEDBACK_UNAVAILABLE = (
-    "De feedbackdatabase is niet te openen. Kijk of de map bestaat en of de service daarin "
-    "mag schrijven (instelling VRAAGBAAK_FEEDBACK_DB)."
-)
-ERROR_FEEDBACK_TOKEN = "U heeft geen toegang tot de feedback. Gebruik de juiste toegangssleutel."

@@ -21,10 +21,6 @@ from service.web.schemas import MAX_HISTORY_TURNS, MAX_QUESTION_CHARS
 log = logging.getLogger(__name__)
 
 
-class ServiceUnavailable(Exception):
-    """The service cannot answer yet (no index); the message says how to fix it."""
-
-
 class ApiError(Exception):
     """A failure a route reports itself: its status, code, Dutch message and extra headers."""
 
@@ -34,6 +30,13 @@ class ApiError(Exception):
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
         self.headers = dict(headers or {})
+
+
+class ServiceUnavailable(ApiError):
+    """The service cannot answer yet (no model or index): a 503 that says to come back later."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(503, "index_missing", message)
 
 
 def error_body(
@@ -100,10 +103,6 @@ def install_error_handlers(app: FastAPI) -> None:
             return JSONResponse(error_body("not_found", messages.ERROR_NOT_FOUND), 404)
         message = str(exc.detail) if exc.detail else messages.ERROR_INTERNAL
         return JSONResponse(error_body("http_error", message), exc.status_code)
-
-    @app.exception_handler(ServiceUnavailable)
-    async def _unavailable(_: Request, exc: ServiceUnavailable) -> JSONResponse:
-        return JSONResponse(error_body("index_missing", str(exc)), status_code=503)
 
     @app.exception_handler(ApiError)
     async def _api(_: Request, exc: ApiError) -> JSONResponse:

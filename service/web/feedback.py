@@ -19,22 +19,19 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Request, Response
-from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator
 
 from service.render import messages
-from service.settings import Settings, get_settings
+from service.settings import Settings
+from service.web.api import SettingsDep
 from service.web.errors import ApiError
+from service.web.schemas import FeedbackRequest, FeedbackStored
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1", tags=["feedback"])
 
-MAX_COMMENT_CHARS = 1000
-MAX_ANSWER_CHARS = 20_000
-MAX_CITATIONS = 20
-MAX_CITATIONS_JSON_CHARS = 100_000  # 20 citations with long quotes fit easily
 CSV_COLUMNS = (
     "id",
     "created",
@@ -71,43 +68,6 @@ ON CONFLICT (id) DO UPDATE SET
     rating = excluded.rating,
     comment = COALESCE(excluded.comment, feedback.comment)
 """
-
-
-class FeedbackRequest(BaseModel):
-    """A thumb up or down on one answer, with an optional comment."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    id: StrictStr = Field(
-        pattern=r"^[A-Za-z0-9-]{8,64}$",
-        description="Made by the client; a second post with the same id updates the first.",
-    )
-    question_id: StrictStr = Field(min_length=1, max_length=64)
-    rating: Literal["up", "down"]
-    comment: StrictStr | None = Field(default=None, max_length=MAX_COMMENT_CHARS)
-    answer: StrictStr = Field(max_length=MAX_ANSWER_CHARS)
-    citations: list[dict[str, Any]] = Field(default_factory=list, max_length=MAX_CITATIONS)
-    route: StrictStr | None = Field(default=None, max_length=20)
-    mode: Literal["citizen", "staff"] = "citizen"
-
-    @field_validator("comment")
-    @classmethod
-    def _blank_is_none(cls, value: str | None) -> str | None:
-        return (value.strip() or None) if value is not None else None
-
-    @field_validator("citations")
-    @classmethod
-    def _not_too_big(cls, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        if len(json.dumps(value, ensure_ascii=False)) > MAX_CITATIONS_JSON_CHARS:
-            raise ValueError("citations are too large")
-        return value
-
-
-class FeedbackStored(BaseModel):
-    """The answer to a stored feedback item."""
-
-    id: str
-    stored: bool = True
 
 
 class FeedbackStoreError(Exception):
@@ -177,7 +137,6 @@ def get_feedback_store(request: Request) -> FeedbackStore:
 
 
 StoreDep = Annotated[FeedbackStore, Depends(get_feedback_store)]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
 def _unavailable(exc: FeedbackStoreError) -> ApiError:

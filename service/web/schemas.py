@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator
@@ -10,6 +11,10 @@ Route = Literal["text", "table", "refusal"]
 
 MAX_QUESTION_CHARS = 1000
 MAX_HISTORY_TURNS = 20
+MAX_COMMENT_CHARS = 1000
+MAX_ANSWER_CHARS = 20_000
+MAX_CITATIONS = 20
+MAX_CITATIONS_JSON_CHARS = 100_000  # 20 citations with long quotes fit easily
 
 
 class Turn(BaseModel):
@@ -119,3 +124,40 @@ class Suggestions(BaseModel):
     """A few suggested questions per report, newest report first."""
 
     suggestions: list[Suggestion]
+
+
+class FeedbackRequest(BaseModel):
+    """A thumb up or down on one answer, with an optional comment."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: StrictStr = Field(
+        pattern=r"^[A-Za-z0-9-]{8,64}$",
+        description="Made by the client; a second post with the same id updates the first.",
+    )
+    question_id: StrictStr = Field(min_length=1, max_length=64)
+    rating: Literal["up", "down"]
+    comment: StrictStr | None = Field(default=None, max_length=MAX_COMMENT_CHARS)
+    answer: StrictStr = Field(max_length=MAX_ANSWER_CHARS)
+    citations: list[dict[str, Any]] = Field(default_factory=list, max_length=MAX_CITATIONS)
+    route: StrictStr | None = Field(default=None, max_length=20)
+    mode: Literal["citizen", "staff"] = "citizen"
+
+    @field_validator("comment")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        return (value.strip() or None) if value is not None else None
+
+    @field_validator("citations")
+    @classmethod
+    def _not_too_big(cls, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        if len(json.dumps(value, ensure_ascii=False)) > MAX_CITATIONS_JSON_CHARS:
+            raise ValueError("citations are too large")
+        return value
+
+
+class FeedbackStored(BaseModel):
+    """The answer to a stored feedback item."""
+
+    id: str
+    stored: bool = True

@@ -9,22 +9,16 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from ingest.pipeline import run_ingest
 from service.answer.pipeline import build_assistant
 from service.render import messages
 from service.settings import Settings
 from service.web.app import create_app
-from tests.conftest import REPORT_ID, FakeEmbeddings
+from tests.conftest import REPORT_ID, FakeEmbeddings, fake_index
 
 
 @pytest.fixture(scope="module")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    from tests.conftest import CORPUS
-
-    root = tmp_path_factory.mktemp("api")
-    settings = Settings(corpus_dir=CORPUS, index_dir=root / "index", model_dir=root / "no-model")
-    run_ingest(settings, FakeEmbeddings)
-    return settings
+    return fake_index(tmp_path_factory.mktemp("api"))
 
 
 @pytest.fixture(scope="module")

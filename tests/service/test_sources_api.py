@@ -10,14 +10,12 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from ingest.pipeline import run_ingest
 from service.answer.pipeline import build_assistant
 from service.answer.scope import DocumentInfo
 from service.answer.suggestions import candidates, subject
 from service.render import messages
-from service.settings import Settings
 from service.web.app import create_app
-from tests.conftest import CORPUS, REPORT_ID, FakeEmbeddings
+from tests.conftest import REPORT_ID, FakeEmbeddings, fake_index
 
 TABLE_QUESTION = "Hoeveel lopende casussen had Meerzicht bij koopwoningen in 2024?"
 
@@ -25,13 +23,7 @@ TABLE_QUESTION = "Hoeveel lopende casussen had Meerzicht bij koopwoningen in 202
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory):
     root = tmp_path_factory.mktemp("sources")
-    settings = Settings(
-        corpus_dir=CORPUS,
-        index_dir=root / "index",
-        model_dir=root / "no-model",
-        feedback_db=root / "feedback.sqlite3",
-    )
-    run_ingest(settings, FakeEmbeddings)
+    settings = fake_index(root, feedback_db=root / "feedback.sqlite3")
     app = create_app(settings, lambda s: build_assistant(s, embeddings=FakeEmbeddings()))
     with TestClient(app) as client:
         yield client

@@ -8,12 +8,10 @@ from html.parser import HTMLParser
 import pytest
 from fastapi.testclient import TestClient
 
-from ingest.pipeline import run_ingest
 from service.answer.pipeline import build_assistant
-from service.settings import Settings
 from service.web.app import create_app
 from service.web.schemas import MAX_HISTORY_TURNS, MAX_QUESTION_CHARS
-from tests.conftest import CORPUS, FakeEmbeddings
+from tests.conftest import FakeEmbeddings, fake_index
 
 TEXT_CONTRAST = 4.5  # WCAG 2.1 SC 1.4.3
 NON_TEXT_CONTRAST = 3.0  # WCAG 2.1 SC 1.4.11: focus outlines, borders
@@ -21,9 +19,7 @@ NON_TEXT_CONTRAST = 3.0  # WCAG 2.1 SC 1.4.11: focus outlines, borders
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory):
-    root = tmp_path_factory.mktemp("widget")
-    settings = Settings(corpus_dir=CORPUS, index_dir=root / "index", model_dir=root / "no-model")
-    run_ingest(settings, FakeEmbeddings)
+    settings = fake_index(tmp_path_factory.mktemp("widget"))
     app = create_app(settings, lambda s: build_assistant(s, embeddings=FakeEmbeddings()))
     with TestClient(app) as client:
         yield client

@@ -15,7 +15,6 @@ from typing import Any
 
 import pytest
 
-from ingest.pipeline import run_ingest
 from service.answer.pipeline import Assistant, build_assistant
 from service.answer.suggestions import Suggestion
 from service.settings import Settings
@@ -28,7 +27,7 @@ from service.web.schemas import (
     TableCell,
     TableSource,
 )
-from tests.conftest import CORPUS, FakeEmbeddings
+from tests.conftest import FakeEmbeddings, fake_index
 from tests.service.browser_support import axe_violations, chromium, serve
 
 pytestmark = pytest.mark.browser
@@ -172,13 +171,7 @@ class _Served:
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[_Served]:
     root = tmp_path_factory.mktemp("browser")
-    settings = Settings(
-        corpus_dir=CORPUS,
-        index_dir=root / "index",
-        model_dir=root / "no-model",
-        feedback_db=root / "feedback.sqlite3",
-    )
-    run_ingest(settings, FakeEmbeddings)
+    settings = fake_index(root, feedback_db=root / "feedback.sqlite3")
     holder: dict[str, CannedAssistant] = {}
 
     def factory(s: Settings) -> Any:
