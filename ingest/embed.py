@@ -2,7 +2,8 @@
 
 Ingest and the service load the model through this one function, so indexing and
 querying can never drift apart. Passages get the model's `passage: ` prompt and
-questions its `query: ` prompt (multilingual-e5 is trained that way).
+questions its `query: ` prompt (multilingual-e5 is trained that way). The backend
+(`Settings.embedding_backend`) is part of the fingerprint an index records.
 """
 
 from __future__ import annotations
@@ -28,18 +29,51 @@ EMBEDDING_RECIPE = "passage-prompt,normalised,v1"
 
 
 class ModelMissingError(RuntimeError):
-    """The model folder is not there; `make model` builds it."""
+    """The model folder (or its ONNX export) is not there; `make model` builds it."""
 
 
 def load_embeddings(settings: Settings) -> Embeddings:
-    """The sentence-transformers model named by `settings.model_dir`, on the CPU."""
-    from langchain_huggingface import HuggingFaceEmbeddings
+    """The model in `settings.model_dir`, on the CPU, run by `settings.embedding_backend`.
 
+    "onnx-int8" and "onnx" import only onnxruntime, tokenizers and numpy; "torch" imports
+    sentence-transformers (and torch) here, at call time, never at module level.
+    """
     folder = Path(settings.model_dir)
     if not (folder / "modules.json").is_file():
         raise ModelMissingError(
             f"Embeddingmodel niet gevonden in {folder}. Bouw het met: make model"
         )
+    if settings.embedding_backend == "torch":
+        return _torch_embeddings(folder)
+
+    from ingest.onnx_embed import DOCUMENT_BATCH_SIZE, OnnxEmbeddings
+
+    graph = onnx_graph(settings)
+    if not graph.is_file():
+        raise ModelMissingError(
+            f"ONNX-export van het embeddingmodel niet gevonden: {graph}. Bouw het met: make model"
+        )
+    return OnnxEmbeddings(
+        folder,
+        graph,
+        threads=settings.embed_threads,
+        query_cache_size=settings.query_cache_size,
+        # The int8 graph quantises activations with one scale per call: a text batched with
+        # others (and their padding) would get a slightly different vector than alone, so an
+        # index could not reuse its vectors. One text per call keeps every vector the same.
+        batch_size=1 if settings.embedding_backend == "onnx-int8" else DOCUMENT_BATCH_SIZE,
+    )
+
+
+def onnx_graph(settings: Settings) -> Path:
+    """The ONNX file an ONNX backend runs (see `ingest.onnx_export`)."""
+    name = "model_int8.onnx" if settings.embedding_backend == "onnx-int8" else "model.onnx"
+    return Path(settings.model_dir) / "onnx" / name
+
+
+def _torch_embeddings(folder: Path) -> Embeddings:
+    from langchain_huggingface import HuggingFaceEmbeddings
+
     return HuggingFaceEmbeddings(
         model_name=str(folder),
         model_kwargs={"device": "cpu", "local_files_only": True},
@@ -49,13 +83,16 @@ def load_embeddings(settings: Settings) -> Embeddings:
 
 
 def embedding_fingerprint(settings: Settings) -> str:
-    """Identifies the vectors `load_embeddings` makes: the model folder and our recipe.
+    """Identifies the vectors `load_embeddings` makes: model folder, backend and our recipe.
 
-    A vector from a build with the same fingerprint can be reused instead of recomputed.
-    `make model` writes `.built-from`, naming exactly what the model was converted from.
+    A vector from a build with the same fingerprint can be reused instead of recomputed; one
+    made by another backend (torch, ONNX float32, ONNX int8) is not, since the vectors differ
+    slightly. `make model` writes `.built-from`, naming exactly what the model was converted
+    from (and the ONNX exporter's version).
     """
     folder = Path(settings.model_dir)
     h = hashlib.sha256(EMBEDDING_RECIPE.encode())
+    h.update(f"backend={settings.embedding_backend}".encode())
     marker = folder / ".built-from"
     if marker.is_file():
         h.update(marker.read_bytes())
@@ -65,4 +102,9 @@ def embedding_fingerprint(settings: Settings) -> str:
         for name in ("modules.json", "config.json"):
             if (folder / name).is_file():
                 h.update((folder / name).read_bytes())
+        if settings.embedding_backend != "torch":
+            graph = onnx_graph(settings)
+            if graph.is_file():
+                stat = graph.stat()
+                h.update(f"{stat.st_size}:{stat.st_mtime_ns}".encode())
     return h.hexdigest()[:16]

