@@ -251,8 +251,10 @@ def run_ingest(
     notes = [msg.IGNORED.format(file=name) for name in ignored_files(Path(settings.corpus_dir))]
     bid = build_id(corpus, settings)
 
+    # A killed ingest leaves its staging folder (and server collections) behind.
+    store.remove_stale_staging(index_dir, settings)
     existing = store.existing_build(index_dir, bid)
-    if existing is not None and not force:
+    if existing is not None and not force and store.has_vectors(existing, settings):
         store.activate(index_dir, bid)
         summary = _summary_from_manifest(store.read_manifest(existing), existing.root)
         summary.seconds = time.perf_counter() - began
@@ -268,19 +270,27 @@ def run_ingest(
     _check_unique_ids(reports)
 
     fingerprint = embedding_fingerprint(settings)
-    previous = None if force else _reusable_build(index_dir, fingerprint)
+    previous = None if force else _reusable_build(index_dir, fingerprint, settings)
     embeddings = LazyEmbeddings(embeddings_factory, progress)
     staging = store.start_build(index_dir, bid)
     try:
-        embedded = _write_build(staging, reports, previous, embeddings, settings, progress)
+        vectors = store.staging_vectors(settings, staging, bid)
+    except BaseException:  # e.g. the Chroma server is unreachable
+        store.discard_staging(staging)
+        raise
+    try:
+        embedded = _write_build(staging, vectors, reports, previous, embeddings, settings, progress)
         documents = [_document_summary(r) for r in reports]
         manifest = _manifest(bid, settings, fingerprint, reports, documents, embedded)
-        if force:
+        if force or existing is not None:
+            # Rebuilding an id that is there (forced, or its vectors were lost): replace it.
             shutil.rmtree(index_dir / "builds" / bid, ignore_errors=True)
-        final = store.publish_build(index_dir, staging, bid, manifest)
+        final = store.publish_build(index_dir, staging, bid, manifest, vectors)
     except BaseException:
-        shutil.rmtree(staging.root, ignore_errors=True)
+        store.discard_staging(staging, vectors)
         raise
+    finally:
+        vectors.close()
     return IngestSummary(
         bid,
         final.root,
@@ -310,7 +320,9 @@ def _check_unique_ids(reports: Sequence[ParsedReport]) -> None:
                 seen[item_id] = report.corpus.id
 
 
-def _reusable_build(index_dir: Path, fingerprint: str) -> store.IndexPaths | None:
+def _reusable_build(
+    index_dir: Path, fingerprint: str, settings: Settings
+) -> store.IndexPaths | None:
     """The served build, if its vectors were made by the same model as ours."""
     served = store.served_build(index_dir)
     if served is None:
@@ -321,19 +333,41 @@ def _reusable_build(index_dir: Path, fingerprint: str) -> store.IndexPaths | Non
         return None
     if manifest.get("embedding", {}).get("fingerprint") != fingerprint:
         return None
-    return served
+    return served if store.has_vectors(served, settings) else None
 
 
 def _write_build(
     paths: store.IndexPaths,
+    vectors: store.Vectors,
     reports: Sequence[ParsedReport],
     previous: store.IndexPaths | None,
     embeddings: LazyEmbeddings,
     settings: Settings,
     progress: Progress,
 ) -> dict[str, EmbedCounts]:
-    client = store.chroma_client(paths.chroma)
-    old_client = store.chroma_client(previous.chroma) if previous is not None else None
+    # Read the served build the way the service does (a scratch copy), so no process ever
+    # writes to a published build while a service may be copying it.
+    old_vectors = (
+        store.open_served_vectors(previous, store.read_manifest(previous), settings)
+        if previous is not None
+        else None
+    )
+    try:
+        return _fill_build(paths, vectors, old_vectors, reports, embeddings, settings, progress)
+    finally:
+        if old_vectors is not None:
+            old_vectors.close()
+
+
+def _fill_build(
+    paths: store.IndexPaths,
+    vectors: store.Vectors,
+    old_vectors: store.Vectors | None,
+    reports: Sequence[ParsedReport],
+    embeddings: LazyEmbeddings,
+    settings: Settings,
+    progress: Progress,
+) -> dict[str, EmbedCounts]:
     contents = {
         store.CHUNKS: ("chunks", store.chunk_records([c for r in reports for c in r.chunks])),
         store.SENTENCES: (
@@ -343,9 +377,9 @@ def _write_build(
     }
     embedded = {}
     for name, (label, records) in contents.items():
-        old = store.existing_collection(old_client, name) if old_client is not None else None
+        old = old_vectors.existing(name) if old_vectors is not None else None
         embedded[label] = fill_collection(
-            store.collection(client, name),
+            vectors.collection(name),
             records,
             old,
             embeddings,

@@ -1,14 +1,18 @@
 """Load a published index build into memory: passages, sentences, sources, tables.
 
 The service reads only what ingest wrote (never the corpus folder), so a quote's
-offsets always point into the exact text that was indexed.
+offsets always point into the exact text that was indexed. It never writes to a build:
+everything but the vectors is read into memory here, and the vectors are opened from a
+private copy or a Chroma server (`ingest.store.open_served_vectors`), so a build may sit
+on a read-only mount and ingest may remove it once the service has switched away.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from langchain_chroma import Chroma
@@ -19,6 +23,9 @@ from ingest import store
 from ingest.consistency import Discrepancy, read_consistency
 from ingest.metadata import DocumentMeta
 from ingest.tables.store import TableStore
+
+if TYPE_CHECKING:
+    from service.settings import Settings
 
 OLD_INDEX = (
     "De index is gebouwd door een oudere versie en bevat geen documentgegevens. "
@@ -57,6 +64,12 @@ class Knowledge:
     discrepancies: list[Discrepancy]
     report_years: frozenset[int] = frozenset()
     documents: dict[str, DocumentMeta] = field(default_factory=dict)
+    # Lets go of the vector store (and its scratch copy); runs by itself once unused.
+    release: Callable[[], None] = field(default=lambda: None, repr=False, compare=False)
+
+    def close(self) -> None:
+        """Let go of the vector store now (at shutdown); later queries fail."""
+        self.release()
 
 
 def _all(collection: Chroma) -> tuple[list[str], list[str], list[dict], np.ndarray]:
@@ -70,14 +83,35 @@ def _ordered(ids: list[str], metas: list[dict]) -> list[int]:
     return sorted(range(len(ids)), key=lambda i: (metas[i]["document"], metas[i]["start"], ids[i]))
 
 
-def load_knowledge(index_dir: Path, embeddings: Embeddings) -> Knowledge:
-    """Open the current build; raises `IndexMissingError` with instructions when there is none."""
+def load_knowledge(
+    index_dir: Path, embeddings: Embeddings, settings: Settings | None = None
+) -> Knowledge:
+    """Open the current build; raises `IndexMissingError` with instructions when there is none.
+
+    `settings` name the Chroma server of a build that lives on one (default: the process's).
+    """
     paths = store.current_build(index_dir)
     manifest = store.read_manifest(paths)
     documents = _documents(manifest)
-    client = store.chroma_client(paths.chroma)
-    chunk_store = store.vector_store(client, store.CHUNKS, embeddings)
-    sentence_store = store.vector_store(client, store.SENTENCES, embeddings)
+    vectors = store.open_served_vectors(paths, manifest, settings)
+    try:
+        knowledge = _load(paths, manifest, documents, vectors, embeddings)
+    except BaseException:
+        vectors.close()
+        raise
+    knowledge.release = store.release_when_unused(knowledge, vectors)
+    return knowledge
+
+
+def _load(
+    paths: store.IndexPaths,
+    manifest: dict[str, Any],
+    documents: dict[str, DocumentMeta],
+    vectors: store.Vectors,
+    embeddings: Embeddings,
+) -> Knowledge:
+    chunk_store = vectors.store(store.CHUNKS, embeddings)
+    sentence_store = vectors.store(store.SENTENCES, embeddings)
 
     ids, texts, metas, _ = _all(chunk_store)
     passages = [
