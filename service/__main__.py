@@ -1,6 +1,6 @@
 """Command line: `python -m service serve` starts the API; `python -m service ask` answers.
 
-python -m service serve [--host H] [--port P]
+python -m service serve [--host H] [--port P] [--workers N]
 python -m service ask "Hoeveel fietsendiefstallen waren er vorig jaar?" [--json]
 python -m service ask --jsonl vragen.jsonl      # one {"id","question","history"} per line
 """
@@ -11,7 +11,7 @@ import argparse
 import json
 import logging
 import sys
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from pydantic import ValidationError
 
@@ -22,6 +22,9 @@ from service.settings import get_settings
 from service.web import logs
 from service.web.errors import error_body, validation_message
 from service.web.schemas import AskRequest, AskResponse
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 
 def _print_answer(response: AskResponse, out: TextIO) -> None:
@@ -112,21 +115,57 @@ def _ask(args: argparse.Namespace) -> int:
     return 0
 
 
+# Each worker process imports the app by this name (uvicorn needs an import string to start
+# more than one) and builds it itself, logging set up first, since a worker starts afresh.
+APP_FACTORY = "service.__main__:serve_app"
+# Bytes of a request's line and headers h11 holds before the whole header block has arrived.
+MAX_HEADER_BYTES = 16 * 1024
+KEEP_ALIVE_SECONDS = 5
+
+
+def serve_app() -> FastAPI:
+    """The app as a uvicorn worker builds it: JSON logs, settings from the environment."""
+    from service.web.app import create_app
+
+    logs.configure()
+    # The access log writes client addresses. access_log=False leaves it without a handler;
+    # disabled, it stays silent even when something gives it one.
+    logging.getLogger("uvicorn.access").disabled = True
+    return create_app(get_settings())
+
+
+def server_options(host: str, port: int, workers: int) -> dict[str, Any]:
+    """What `serve` passes to uvicorn besides the app: privacy and connection limits."""
+    return {
+        "host": host,
+        "port": port,
+        "workers": workers,
+        "access_log": False,  # the access log would write every client's IP address
+        "log_config": None,  # keep our JSON logs; uvicorn's own config would replace them
+        "server_header": False,  # do not tell the world which server and version runs here
+        "timeout_keep_alive": KEEP_ALIVE_SECONDS,  # an idle connection is closed soon
+        "http": "h11",  # not httptools: only h11 takes the header size limit below
+        "h11_max_incomplete_event_size": MAX_HEADER_BYTES,
+    }
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from service.web.app import create_app
-
     settings = get_settings()
     logs.configure()
-    uvicorn.run(
-        create_app(settings),
-        host=args.host or settings.host,
-        port=args.port or settings.port,
-        access_log=False,  # the access log would write every client's IP address
-        log_config=None,  # keep our JSON logs; uvicorn's own config would replace them
+    options = server_options(
+        args.host or settings.host, args.port or settings.port, args.workers or settings.workers
     )
+    uvicorn.run(APP_FACTORY, factory=True, **options)
     return 0
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("moet 1 of meer zijn")
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -140,6 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     serve = sub.add_parser("serve", help="start de API (OpenAPI-documentatie op /docs)")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
+    serve.add_argument("--workers", type=_positive, help="aantal processen (standaard 1)")
     ask = sub.add_parser("ask", help="beantwoord een vraag")
     ask.add_argument("question", nargs="?")
     ask.add_argument("--json", action="store_true", help="print het JSON-antwoord van de API")

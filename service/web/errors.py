@@ -22,14 +22,21 @@ log = logging.getLogger(__name__)
 
 
 class ApiError(Exception):
-    """A failure a route reports itself: its status, code, Dutch message and extra headers."""
+    """A failure a route reports itself: its status, code, Dutch message, extra headers and
+    (for a request that is wrong) which fields are wrong."""
 
     def __init__(
-        self, status: int, code: str, message: str, headers: Mapping[str, str] | None = None
+        self,
+        status: int,
+        code: str,
+        message: str,
+        headers: Mapping[str, str] | None = None,
+        details: list[dict[str, Any]] | None = None,
     ) -> None:
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
         self.headers = dict(headers or {})
+        self.details = list(details or [])
 
 
 class ServiceUnavailable(ApiError):
@@ -88,6 +95,27 @@ def _details(errors: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return [{"field": _field(tuple(e.get("loc", ()))), "type": e.get("type", "")} for e in errors]
 
 
+def http_error(exc: StarletteHTTPException, method: str) -> tuple[int, str, str]:
+    """Status, code and Dutch message for an error the framework raised itself.
+
+    Their `detail` is English ("Method Not Allowed", "There was an error parsing the body"),
+    so it is never shown. A body FastAPI could not read is a 422 like invalid JSON.
+    """
+    status = exc.status_code
+    if status == 404:
+        return 404, "not_found", messages.ERROR_NOT_FOUND
+    if status == 405:
+        return 405, "method_not_allowed", messages.ERROR_METHOD_NOT_ALLOWED.format(method=method)
+    if status == 400:
+        # FastAPI wraps what broke while reading the body; JSON that is no UTF-8 is one case.
+        if isinstance(exc.__cause__, UnicodeDecodeError):
+            return 422, "invalid_request", messages.ERROR_BAD_ENCODING
+        return 422, "invalid_request", messages.ERROR_BAD_JSON
+    if status < 500:
+        return status, "http_error", messages.ERROR_BAD_REQUEST
+    return status, "http_error", messages.ERROR_INTERNAL
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Route every failure through the one error shape."""
 
@@ -98,15 +126,14 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(body, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        if exc.status_code == 404:
-            return JSONResponse(error_body("not_found", messages.ERROR_NOT_FOUND), 404)
-        message = str(exc.detail) if exc.detail else messages.ERROR_INTERNAL
-        return JSONResponse(error_body("http_error", message), exc.status_code)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        status, code, message = http_error(exc, request.method)
+        return JSONResponse(error_body(code, message), status, headers=exc.headers)
 
     @app.exception_handler(ApiError)
     async def _api(_: Request, exc: ApiError) -> JSONResponse:
-        return JSONResponse(error_body(exc.code, exc.message), exc.status, headers=exc.headers)
+        body = error_body(exc.code, exc.message, exc.details)
+        return JSONResponse(body, exc.status, headers=exc.headers)
 
     @app.exception_handler(Exception)
     async def _internal(_: Request, exc: Exception) -> JSONResponse:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, field_validator
 
 Route = Literal["text", "table", "refusal"]
 
@@ -33,7 +33,7 @@ class AskRequest(BaseModel):
 
     question: StrictStr = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
     history: list[Turn] = Field(default_factory=list, max_length=MAX_HISTORY_TURNS)
-    explain: bool = Field(
+    explain: StrictBool = Field(
         default=False, description="Also return how the question was understood (the frame)."
     )
 
@@ -161,3 +161,24 @@ class FeedbackStored(BaseModel):
 
     id: str
     stored: bool = True
+
+
+class ErrorDetail(BaseModel):
+    """What was wrong with one field of a request."""
+
+    field: str
+    type: str
+
+
+class ErrorInfo(BaseModel):
+    """A machine-readable code, a Dutch sentence for people, and the fields at fault."""
+
+    code: str
+    message: str
+    details: list[ErrorDetail] = Field(default_factory=list)
+
+
+class ErrorResponse(BaseModel):
+    """The one error shape of the API."""
+
+    error: ErrorInfo
