@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
@@ -37,6 +37,17 @@ class Settings(BaseSettings):
     # Texts per call to the model while embedding; progress is reported per batch.
     embed_batch_size: int = Field(default=64, gt=0)
 
+    # How the embedding model runs
+    # "onnx-int8" and "onnx" run the model's ONNX export (`make model`) on ONNX Runtime without
+    # torch; "torch" runs sentence-transformers. Ingest and service must use the same one: the
+    # index records it and re-embeds when it changes.
+    embedding_backend: Literal["onnx-int8", "onnx", "torch"] = "onnx-int8"
+    # ONNX Runtime threads per process (intra- and inter-op). One per worker, and no more
+    # workers than cores, so workers never compete for a core.
+    embed_threads: int = Field(default=1, gt=0)
+    # Question vectors kept per process (LRU, ONNX backends); 0 switches the cache off.
+    query_cache_size: int = Field(default=1024, ge=0)
+
     # The municipality whose newest report answers a question that names none; empty means
     # the municipality with the most reports in the corpus.
     default_municipality: str = ""
@@ -57,6 +68,41 @@ class Settings(BaseSettings):
     feedback_db: Path = ROOT / "data" / "feedback.sqlite3"
     # Staff download feedback as CSV with this bearer token; empty switches the download off.
     feedback_token: SecretStr = SecretStr("")
+
+    # Limits that keep one client or one question from tying up the service
+    # A request body larger than this is refused with a 413 before it is parsed. Above the
+    # largest valid request (feedback: a 20 000-character answer and 100 000 of citations), so
+    # the fields' own limits still answer with their own Dutch message.
+    max_body_bytes: int = Field(default=256_000, gt=0)
+    # All earlier turns of a conversation together, in characters; more is a 422.
+    max_history_chars: int = Field(default=20_000, gt=0)
+    # Requests to /v1 per client address, e.g. "60/minute" (second, minute, hour, day);
+    # empty switches the limit off. Counted in memory per worker; addresses are never logged.
+    rate_limit: str = Field(
+        default="60/minute", pattern=r"^\s*(\d+\s*/\s*(second|minute|hour|day))?\s*$"
+    )
+    # Seconds a question may take; then /v1/ask answers 503 and the answer is dropped.
+    answer_timeout_seconds: float = Field(default=10.0, gt=0)
+    # Processes `python -m service serve` starts; each loads its own copy of the index.
+    workers: int = Field(default=1, ge=1)
+
+    # The index lifecycle and where the vectors live
+    # Seconds between looks at index/current; a new build is loaded beside the served one and
+    # swapped in. 0 switches the watcher off (then only POST /v1/admin/reload switches).
+    reload_interval_seconds: float = Field(default=5.0, ge=0)
+    # Bearer token for POST /v1/admin/reload; empty switches the endpoint off (404).
+    admin_token: SecretStr = SecretStr("")
+    # "embedded": Chroma files inside each build; "http": a Chroma server holding every build.
+    chroma_mode: Literal["embedded", "http"] = "embedded"
+    # The Chroma server (http mode only).
+    chroma_host: str = "127.0.0.1"
+    chroma_port: int = Field(default=8000, gt=0, lt=65536)
+    # Talk to the Chroma server over HTTPS.
+    chroma_ssl: bool = False
+    # Extra headers for every request to the Chroma server, as JSON in the environment.
+    chroma_headers: dict[str, str] = Field(default_factory=dict)
+    # Sent to the Chroma server as `Authorization: Bearer <token>`; empty sends none.
+    chroma_token: SecretStr = SecretStr("")
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("VRAAGBAAK_RATE_LIMIT", "")  # off unless a test sets it
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"

@@ -147,6 +147,13 @@ class Assistant:
         response = enforce_grounding(
             self.compose(frame), self.knowledge.sources, frame.question, names
         )
+        if not response.answer.strip():
+            # Never an empty answer, whatever route produced it: say honestly that the
+            # reports do not cover the question instead.
+            log.warning("empty answer replaced by a refusal", extra={"route": response.route})
+            documents = tuple(self.corpus.documents)
+            refusal = refusals.not_covered(documents, self.corpus, self.topics, frame.language)
+            response = AskResponse(answer=refusal.body, route="refusal", language=frame.language)
         response.inconsistencies = self.inconsistencies(response.citations)
         if request.explain:
             response.frame = frame.to_dict(with_text=True)
@@ -414,7 +421,7 @@ def build_assistant(
     from ingest.embed import load_embeddings
 
     embeddings = embeddings or load_embeddings(settings)
-    knowledge = load_knowledge(settings.index_dir, embeddings)
+    knowledge = load_knowledge(settings.index_dir, embeddings, settings)
     log.info(
         "index loaded", extra={"build_id": knowledge.build_id, "passages": len(knowledge.passages)}
     )

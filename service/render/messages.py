@@ -190,6 +190,20 @@ ERROR_UNGROUNDED = (
 )
 ERROR_INTERNAL = "Er ging iets mis aan onze kant. Probeer het later opnieuw."
 ERROR_BAD_JSON = "De aanvraag is geen geldige JSON."
+ERROR_BAD_ENCODING = "De aanvraag is geen geldige tekst. Stuur de tekst als UTF-8."
+ERROR_BAD_REQUEST = "De aanvraag is niet goed ontvangen."
+ERROR_METHOD_NOT_ALLOWED = "Dit adres werkt niet met deze soort aanvraag ({method})."
+ERROR_BODY_TOO_LARGE = "De aanvraag is te groot. Stuur hoogstens {limit} kB."
+ERROR_HISTORY_CHARS = (
+    "Het gesprek is te lang. Stuur hoogstens {limit} tekens aan eerdere beurten mee."
+)
+ERROR_RATE_LIMITED = (
+    "U stelt te veel vragen kort na elkaar. Wacht {seconds} seconden en probeer het opnieuw."
+)
+ERROR_TIMEOUT = (
+    "Het antwoord duurt te lang. Probeer het over een paar minuten opnieuw, "
+    "of stel een kortere vraag."
+)
 ERROR_ORIGIN_NOT_ALLOWED = "Deze website mag de vraagbaak niet gebruiken."
 ERROR_FIELD_TOO_LONG = "Het veld '{field}' is te lang. Gebruik hoogstens {limit} tekens."
 ERROR_FIELD_TOO_MANY = "Het veld '{field}' heeft te veel onderdelen. Gebruik er hoogstens {limit}."

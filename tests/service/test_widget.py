@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from service.answer.pipeline import build_assistant
+from service.settings import Settings
 from service.web.app import create_app
 from service.web.schemas import MAX_HISTORY_TURNS, MAX_QUESTION_CHARS
 from tests.conftest import FakeEmbeddings, fake_index
@@ -163,7 +164,7 @@ def test_page_and_script_use_no_inline_event_handlers_or_styles(
 
 def test_script_sends_both_sides_of_the_conversation_back(script: str) -> None:
     assert 'role: "user"' in script and 'role: "assistant"' in script
-    assert "history: this.state.history.slice(-MAX_HISTORY_TURNS)" in script
+    assert "history: recentHistory(this.state.history)" in script
 
 
 def test_script_marks_english_answers_and_keeps_its_own_labels_dutch(script: str) -> None:
@@ -175,6 +176,7 @@ def test_script_marks_english_answers_and_keeps_its_own_labels_dutch(script: str
 def test_script_limits_mirror_the_api(script: str) -> None:
     assert f"MAX_QUESTION_CHARS = {MAX_QUESTION_CHARS};" in script
     assert f"MAX_HISTORY_TURNS = {MAX_HISTORY_TURNS};" in script
+    assert f"MAX_HISTORY_CHARS = {Settings().max_history_chars};" in script
 
 
 def test_script_reads_the_fields_the_api_returns(client: TestClient, script: str) -> None:

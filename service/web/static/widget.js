@@ -19,6 +19,7 @@
   var MAX_QUESTION_CHARS = 1000;
   var MAX_HISTORY_TURNS = 20;
   var MAX_TURN_CHARS = 4 * MAX_QUESTION_CHARS;
+  var MAX_HISTORY_CHARS = 20000;
   var MAX_COMMENT_CHARS = 1000;
   var MAX_KEPT_ANSWERS = 20;
   var MAX_SUGGESTIONS = 6;
@@ -129,6 +130,17 @@
     var bytes = new Uint8Array(16);
     window.crypto.getRandomValues(bytes);
     return Array.from(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
+  }
+
+  // The newest turns that fit the API's limits (turns and characters), oldest dropped first.
+  function recentHistory(history) {
+    var turns = history.slice(-MAX_HISTORY_TURNS);
+    var total = turns.reduce(function (sum, turn) { return sum + charCount(turn.content); }, 0);
+    // Whole exchanges only: the history never starts with an answer.
+    while (turns.length && (total > MAX_HISTORY_CHARS || turns[0].role !== "user")) {
+      total -= charCount(turns.shift().content);
+    }
+    return turns;
   }
 
   // ----- Plain text of an answer, for the clipboard -----------------------------------
@@ -966,7 +978,7 @@
       headers: { "Content-Type": "application/json", "Accept": "application/json" },
       body: JSON.stringify({
         question: question,
-        history: this.state.history.slice(-MAX_HISTORY_TURNS)
+        history: recentHistory(this.state.history)
       }),
       signal: request.controller.signal
     })
